@@ -1,0 +1,75 @@
+# pqfl-kit: every set-up step lives here, so a fresh Debian/Ubuntu machine needs only `make lab`
+# (open the kit) or `make test` (run every test). Both create .venv and install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8888
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+export KERAS_BACKEND ?= jax
+export PYTHONHASHSEED ?= 0
+
+.PHONY: lab apps test test-fast bench venv system-test-deps notebooks clean help
+
+help:
+	@echo "make lab    - open the kit in JupyterLab (creates .venv on first run)"
+	@echo "make test   - run every test: unit, notebooks (nbval), browser (Chromium), broker (RabbitMQ)"
+	@echo "make apps   - serve every notebook as a Voila app"
+	@echo "make bench  - run the benchmarks under benchmarks/ and print their ratio tables"
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "pqfl-kit needs Python >= 3.11 (found " + sys.version.split()[0] + ")"'
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	touch $@
+
+$(VENV)/.lab-ok: $(VENV)/.python-ok requirements.txt pyproject.toml
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(VENV)/.test-ok: $(VENV)/.lab-ok requirements-test.txt
+	$(BIN)/pip install -q -r requirements-test.txt
+	touch $@
+
+venv: $(VENV)/.test-ok
+
+# Debian's Chromium drives the Voila apps; Debian's RabbitMQ is the real broker of the broker tests.
+system-test-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing="$$missing rabbitmq-server"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+lab: $(VENV)/.lab-ok
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+	  $$([ "$$(id -u)" = 0 ] && echo --ServerApp.allow_root=True) notebooks/00_start_here.ipynb
+
+apps: $(VENV)/.lab-ok
+	$(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(PORT)
+
+test: $(VENV)/.test-ok system-test-deps
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
+	  -p no:cacheprovider $(PYTEST_ARGS)
+
+# Unit tests only (no notebooks, browser or broker): seconds, for quick feedback while coding.
+test-fast: $(VENV)/.test-ok
+	$(BIN)/python -m pytest tests -m "not browser and not broker and not slow" -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: $(VENV)/.test-ok
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Re-execute every notebook in place (after changing one) and refresh the navigation links.
+notebooks: $(VENV)/.lab-ok
+	$(BIN)/python tools/add_navigation.py
+	$(BIN)/python tools/execute_notebooks.py
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache

@@ -1,0 +1,108 @@
+"""Shared fixtures: Voila and JupyterLab servers, Debian's Chromium through Playwright.
+
+Browser tests ask for ``open_app`` (a function: notebook name -> Playwright page showing its
+Voila app) and ``shot`` (save a screenshot under test-artifacts/screenshots/).
+In CI (CI=true) a missing Chromium is a failure; elsewhere those tests are skipped.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from servers import ROOT, free_port, lab_args, start, stop, voila_args
+
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+CHROMIUM = os.environ.get("PQFL_CHROMIUM", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+APP_TIMEOUT_MS = 180_000  # a cold Voila render runs the whole notebook
+
+pytest_plugins: list[str] = []
+
+
+def _need_chromium() -> None:
+    if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
+        return
+    message = f"Chromium not found at {CHROMIUM}: run `make test` (it installs Debian's chromium)."
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    _need_chromium()
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def page(page):
+    """Playwright's page, with every request that would leave this machine aborted."""
+
+    def only_loopback(route):
+        host = urlparse(route.request.url).hostname or ""
+        if host in {"127.0.0.1", "localhost", "::1"} or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", only_loopback)
+    page.set_default_timeout(APP_TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture(scope="session")
+def voila_url():
+    """A Voila server over notebooks/ on a free loopback port, for the whole session."""
+    port = free_port()
+    proc = start(voila_args(port), f"http://127.0.0.1:{port}/favicon.ico", ARTIFACTS / "logs" / "voila.log")
+    yield f"http://127.0.0.1:{port}"
+    stop(proc)
+
+
+@pytest.fixture(scope="session")
+def lab_url():
+    """A JupyterLab server over the repository root on a free loopback port."""
+    port = free_port()
+    proc = start(lab_args(port), f"http://127.0.0.1:{port}/favicon.ico", ARTIFACTS / "logs" / "lab.log")
+    yield f"http://127.0.0.1:{port}"
+    stop(proc)
+
+
+@pytest.fixture
+def open_app(page, voila_url):
+    """Open ``notebooks/<name>.ipynb`` as a Voila app and wait until its app widget shows."""
+
+    def _open(notebook: str, ready_selector: str = ".pqfl-app"):
+        page.goto(f"{voila_url}/voila/render/{notebook}.ipynb", wait_until="commit")
+        page.wait_for_selector(ready_selector, state="visible", timeout=APP_TIMEOUT_MS)
+        return page
+
+    return _open
+
+
+@pytest.fixture
+def shot(page):
+    """Save a screenshot: shot("01_shor") -> test-artifacts/screenshots/01_shor.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def _shot(name: str, locator=None) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        (locator or page).screenshot(path=str(path), **({} if locator else {"full_page": True}))
+        return path
+
+    return _shot

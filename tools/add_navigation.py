@@ -1,0 +1,55 @@
+"""Insert or refresh prev / contents / next links at the top and bottom of every notebook.
+
+Safe to re-run: it finds its own cells by the marker below and rewrites only those.
+(After jakevdp/PythonDataScienceHandbook tools/add_navigation.py.)
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+
+MARKER = "<!--pqfl-nav-->"
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def title_of(nb) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and MARKER not in cell.source:
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return "untitled"
+
+
+def nav_line(paths: list[Path], titles: list[str], i: int) -> str:
+    parts = []
+    if i > 0:
+        parts.append(f"[&larr; {titles[i - 1]}]({paths[i - 1].name})")
+    if i != 0:
+        parts.append(f"[Contents]({paths[0].name})")
+    if i + 1 < len(paths):
+        parts.append(f"[{titles[i + 1]} &rarr;]({paths[i + 1].name})")
+    return f"{MARKER}\n" + " | ".join(parts)
+
+
+def main() -> int:
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    notebooks = [nbformat.read(p, as_version=4) for p in paths]
+    titles = [title_of(nb) for nb in notebooks]
+    for i, (path, nb) in enumerate(zip(paths, notebooks)):
+        nb.cells = [c for c in nb.cells if not (c.cell_type == "markdown" and c.source.startswith(MARKER))]
+        line = nav_line(paths, titles, i)
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(line))
+        nb.cells.append(nbformat.v4.new_markdown_cell(line))
+        for cell in nb.cells:
+            cell.pop("id", None)
+        nbformat.validator.normalize(nb)
+        nbformat.write(nb, path)
+        print(f"navigation: {path.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
