@@ -1,0 +1,325 @@
+"""The hospital gateway: paper Algorithm 3 (Hospital Layer Processing), packet by packet.
+
+For each received packet d_i:
+
+1. structural checks (size, header, length field) -> quarantine "oversized", "truncated",
+   "malformed"; unknown sender -> "unknown-device";
+2. anti-replay window on the authenticated sequence number (after IPsec ESP, RFC 4303
+   section 3.4.3): a sequence number already delivered -> "duplicate" (a network duplicate and
+   an immediate replay look the same); older than the window -> "out-of-window";
+3. decrypt (line 4) and verify the HMAC-SHA256 under K_auth = HKDF(K) (line 5, eq. 7); a
+   failure -> quarantine "integrity" (line 7) and a security alert (line 8);
+4. decode the payload ("malformed" if it is not a valid observation) and check its
+   authenticated timestamp: older than ``max_age_s`` -> "replay" (a recorded packet sent again
+   later, e.g. after its sequence number fell out of the window);
+5. read the anomaly score (line 10), assign the priority with eq. 9 (line 11), route to the
+   clinical subsystem of that priority (line 12), write the EHR (line 13), and when the
+   decision of :func:`pqfl_kit.hospital.cds.decide` raises a clinical alert (line 14: the score
+   is above tau_med, or NEWS2 asks for an urgent response) notify the staff roles (15-16).
+
+Invariant: every call to :meth:`Gateway.receive` returns exactly one outcome, either
+:class:`Delivered` or :class:`Quarantined`; only delivered packets reach ``observations``.
+The sliding window advances only after the integrity check, so a forged packet cannot move it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+from .cds import Decision, Vitals, decide
+from .ehr import EHR
+from .packets import MAX_BODY, Link, PacketError, parse_header
+from .priority import SUBSYSTEMS, Thresholds, priority_level
+
+__all__ = ["Gateway", "Delivered", "Quarantined", "Alert", "ReplayWindow", "REASONS", "LANES"]
+
+log = logging.getLogger(__name__)
+
+REASONS = ("oversized", "truncated", "malformed", "unknown-device", "duplicate", "out-of-window",
+           "integrity", "replay", "internal-error")
+LANES = ("Critical", "High", "Normal", "Quarantine")
+SECURITY_ROLE = "security operations (SOC)"
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A packet that passed every check (lane = its eq. 9 priority)."""
+
+    device_id: str
+    patient_id: str
+    seq: int
+    measured_at: float
+    score: float
+    vitals: Vitals
+    decision: Decision
+    subsystem: str
+
+    @property
+    def lane(self) -> str:
+        return self.decision.priority
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """A packet that failed a check; it never reached the EHR's observations."""
+
+    reason: str
+    detail: str
+    size: int
+    digest: str  # SHA-256 of the raw packet, hex
+    device_id: str | None = None
+    seq: int | None = None
+    lane: str = field(default="Quarantine", init=False)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A clinical or security alert and the staff roles notified."""
+
+    kind: str  # "clinical" or "security"
+    level: str
+    roles: tuple[str, ...]
+    message: str
+    patient_id: str | None
+    device_id: str | None
+    seq: int | None
+    cause: str
+    latency_s: float  # packet arrival -> notification
+
+
+class ReplayWindow:
+    """Sliding anti-replay window of ``size`` sequence numbers (RFC 4303 section 3.4.3)."""
+
+    def __init__(self, size: int = 64, highest: int = 0) -> None:
+        self.size = size
+        self.highest = highest  # everything <= highest at start counts as already seen
+        self._bits = (1 << size) - 1 if highest else 0  # bit i set: highest - i was delivered
+
+    def check(self, seq: int) -> str | None:
+        """None if ``seq`` may be delivered, else the quarantine reason. Does not update."""
+        if seq == 0:
+            return "malformed"
+        if seq > self.highest:
+            return None
+        offset = self.highest - seq
+        if offset >= self.size:
+            return "out-of-window"
+        return "duplicate" if (self._bits >> offset) & 1 else None
+
+    def accept(self, seq: int) -> None:
+        """Mark ``seq`` delivered (call only after the integrity check passed)."""
+        if seq > self.highest:
+            shift = seq - self.highest
+            self._bits = ((self._bits << shift) | 1) & ((1 << self.size) - 1)
+            self.highest = seq
+        else:
+            self._bits |= 1 << (self.highest - seq)
+
+
+def _digest(frame: bytes) -> str:
+    return hashlib.sha256(frame).hexdigest()
+
+
+class Gateway:
+    """Receives encrypted packets from many devices and runs Algorithm 3 on each.
+
+    ``ehr`` is where everything is recorded (default: a new in-memory EHR); ``on_alert`` is
+    called synchronously with each :class:`Alert` (the staff notification: a pager, a queue);
+    ``clock`` gives the gateway's time in Unix seconds (a simulation passes its own).
+    """
+
+    def __init__(self, ehr: EHR | None = None, *, thresholds: Thresholds | None = None,
+                 window: int = 64, max_packet: int = 4096, max_age_s: float = 300.0, max_skew_s: float = 30.0,
+                 on_alert: Callable[[Alert], None] | None = None, clock: Callable[[], float] = time.time,
+                 cds_weights: Mapping[str, float] | None = None, keep_recent: int = 200) -> None:
+        if thresholds is None:
+            thresholds = Thresholds()
+        if not isinstance(thresholds, Thresholds):
+            raise TypeError("thresholds must be a pqfl_kit.hospital.Thresholds(tau_med, tau_high)")
+        for name, value, low in (("window", window, 1), ("max_packet", max_packet, 32)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}.")
+        for name, value in (("max_age_s", max_age_s), ("max_skew_s", max_skew_s)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"{name} must be a positive number of seconds, got {value!r}.")
+        self.ehr = ehr if ehr is not None else EHR()
+        self.thresholds = thresholds
+        self.window_size = window
+        self.max_packet = min(max_packet, MAX_BODY + 6 + 64 + 10)
+        self.max_age_s = float(max_age_s)
+        self.max_skew_s = float(max_skew_s)
+        self.on_alert = on_alert
+        self.clock = clock
+        self.cds_weights = cds_weights
+        self._links: dict[str, Link] = {}
+        self._windows: dict[str, ReplayWindow] = {}
+        self._restored = self.ehr.last_sequences()  # a restart keeps refusing old sequence numbers
+        self._lock = threading.RLock()
+        self.counts: Counter = Counter()
+        self.recent: deque = deque(maxlen=keep_recent)  # (outcome) for displays
+        self.alerts: deque = deque(maxlen=keep_recent)
+        self.ehr.audit("gateway-start", f"tau_med={thresholds.tau_med:g} tau_high={thresholds.tau_high:g} "
+                                        f"window={window} max_age_s={max_age_s:g}")
+
+    # -- configuration ---------------------------------------------------------------------
+    def register(self, link: Link) -> None:
+        """Accept packets from one device (its :class:`~pqfl_kit.hospital.packets.Link`)."""
+        if not isinstance(link, Link):
+            raise TypeError("register() needs a Link from aes_link() or channel_link()")
+        with self._lock:
+            self._links[link.device_id] = link
+            self._windows[link.device_id] = ReplayWindow(self.window_size, self._restored.get(link.device_id, 0))
+            self.ehr.audit("register-device", f"{link.device_id} -> patient {link.patient_id}")
+
+    def set_thresholds(self, tau_med: float, tau_high: float, *, actor: str = "gateway") -> Thresholds:
+        """Change tau_med/tau_high (validated; recorded in the audit trail)."""
+        new = Thresholds(tau_med, tau_high)
+        with self._lock:
+            self.thresholds = new
+            self.ehr.audit("set-thresholds", f"tau_med={new.tau_med:g} tau_high={new.tau_high:g}", actor=actor)
+        return new
+
+    # -- Algorithm 3 -------------------------------------------------------------------------
+    def receive(self, frame: bytes) -> Delivered | Quarantined:
+        """Run Algorithm 3 on one packet; returns exactly one outcome and never raises for bad packets."""
+        arrived = time.perf_counter()
+        if not isinstance(frame, (bytes, bytearray, memoryview)):
+            raise TypeError(f"a packet is bytes, got {type(frame).__name__}")
+        frame = bytes(frame)
+        with self._lock:
+            try:
+                outcome = self._process(frame, arrived)
+            except Exception as error:  # noqa: BLE001 - a gateway must survive any packet
+                log.exception("gateway internal error")
+                outcome = self._quarantine(frame, "internal-error", f"{type(error).__name__}: {error}", None, None)
+            self.counts["received"] += 1
+            self.counts[outcome.lane] += 1
+            if isinstance(outcome, Quarantined):
+                self.counts["quarantined"] += 1
+                self.counts["reason:" + outcome.reason] += 1
+            else:
+                self.counts["delivered"] += 1
+            self.recent.append(outcome)
+            return outcome
+
+    def receive_many(self, frames: Iterable[bytes]) -> list[Delivered | Quarantined]:
+        """Process a batch, then commit the EHR once (the batched commit)."""
+        outcomes = [self.receive(frame) for frame in frames]
+        self.ehr.flush()
+        return outcomes
+
+    def _quarantine(self, frame: bytes, reason: str, detail: str, device_id: str | None,
+                    seq: int | None) -> Quarantined:
+        q = Quarantined(reason, detail, len(frame), _digest(frame), device_id, seq)
+        self.ehr.add_quarantine(reason=reason, detail=detail, size=q.size, digest=q.digest,
+                                device_id=device_id, seq=seq)
+        self._alert(Alert("security", "security", (SECURITY_ROLE,), f"packet quarantined: {reason} ({detail})",
+                          None, device_id, seq, "device/cyber", 0.0), store=True)
+        return q
+
+    def _alert(self, alert: Alert, *, store: bool) -> None:
+        if store:
+            self.ehr.add_alert(kind=alert.kind, level=alert.level, roles=alert.roles, message=alert.message,
+                               patient_id=alert.patient_id, device_id=alert.device_id, seq=alert.seq)
+        self.alerts.append(alert)
+        if self.on_alert is not None:
+            try:
+                self.on_alert(alert)
+            except Exception:  # noqa: BLE001 - a broken pager must not lose the packet
+                log.exception("on_alert callback failed")
+
+    def _process(self, frame: bytes, arrived: float) -> Delivered | Quarantined:
+        if len(frame) > self.max_packet:
+            return self._quarantine(frame, "oversized", f"{len(frame)} bytes > {self.max_packet}", None, None)
+        try:
+            header, body = parse_header(frame)
+        except PacketError as error:
+            return self._quarantine(frame, error.reason, error.detail, None, None)
+        dev, seq = header.device_id, header.seq
+        link = self._links.get(dev)
+        if link is None:
+            return self._quarantine(frame, "unknown-device", f"no device {dev!r} is registered", dev, seq)
+        if header.kind != link.kind:
+            return self._quarantine(frame, "malformed", "packet kind does not match the device's link", dev, seq)
+        window = self._windows[dev]
+        problem = window.check(seq)
+        if problem:
+            detail = {"malformed": "sequence number 0 is never sent",
+                      "duplicate": f"sequence {seq} was already delivered",
+                      "out-of-window": f"sequence {seq} is older than the window (highest {window.highest}, "
+                                       f"window {window.size})"}[problem]
+            return self._quarantine(frame, problem, detail, dev, seq)
+        try:  # Algorithm 3 lines 4-5: decrypt, verify HMAC (eq. 7); never returns unauthenticated data
+            plaintext = link.open(header.raw, body)
+        except Exception as error:  # noqa: BLE001 - every crypto failure is an integrity failure
+            return self._quarantine(frame, "integrity", f"{type(error).__name__}: {error}", dev, seq)
+        try:
+            measured_at, score, vitals = _decode(plaintext)
+        except (ValueError, TypeError, KeyError) as error:
+            return self._quarantine(frame, "malformed", f"payload: {error}", dev, seq)
+        now = self.clock()
+        if now - measured_at > self.max_age_s:
+            return self._quarantine(frame, "replay", f"measured {now - measured_at:.0f} s ago "
+                                                     f"(max {self.max_age_s:g} s)", dev, seq)
+        if measured_at - now > self.max_skew_s:
+            return self._quarantine(frame, "malformed", f"timestamp {measured_at - now:.0f} s in the future", dev, seq)
+        window.accept(seq)
+        # Lines 10-12: anomaly score -> priority (eq. 9) -> clinical subsystem.
+        priority = priority_level(score, self.thresholds)
+        decision = decide(vitals, priority, self.cds_weights)  # eq. 10 fused with eq. 9
+        delivered = Delivered(dev, link.patient_id, seq, measured_at, score, vitals, decision, SUBSYSTEMS[priority])
+        if decision.alert:  # lines 14-16: notify first, the EHR write is not on the alarm path
+            self._alert(Alert("clinical", decision.level, decision.roles,
+                              f"{link.patient_id}: {decision.cause} alert, NEWS2 {decision.news2.score:g} "
+                              f"({decision.news2.risk}), anomaly {score:.2f} ({priority})",
+                              link.patient_id, dev, seq, decision.cause, time.perf_counter() - arrived), store=True)
+        self.ehr.add_observation(patient_id=link.patient_id, device_id=dev, seq=seq,
+                                 measured_at=_iso(measured_at), vitals=_vitals_dict(vitals),
+                                 anomaly_score=score, priority=priority, news2=decision.news2.score,
+                                 subsystem=delivered.subsystem)  # line 13
+        return delivered
+
+    def close(self) -> None:
+        """Flush and close the EHR (a clean gateway stop)."""
+        with self._lock:
+            self.ehr.audit("gateway-stop", json.dumps(dict(self.counts), sort_keys=True))
+            self.ehr.close()
+
+    def __enter__(self) -> "Gateway":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _decode(plaintext: bytes) -> tuple[float, float, Vitals]:
+    data = json.loads(plaintext)
+    if not isinstance(data, dict) or set(data) != {"t", "score", "vitals"}:
+        raise ValueError("expected the keys t, score, vitals")
+    measured_at, score = data["t"], data["score"]
+    for name, value in (("t", measured_at), ("score", score)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number")
+    if not 0.0 <= score <= 1.0:
+        raise ValueError(f"anomaly score {score} is outside [0, 1]")
+    return float(measured_at), float(score), Vitals.from_dict(data["vitals"])
+
+
+def _vitals_dict(vitals: Vitals) -> dict:
+    return {name: getattr(vitals, name) for name in vitals.__dataclass_fields__}
+
+
+def _iso(unix_s: float) -> str:
+    from datetime import datetime, timezone
+
+    try:
+        return datetime.fromtimestamp(unix_s, timezone.utc).isoformat(timespec="microseconds")
+    except (OverflowError, OSError, ValueError):
+        return f"unix:{unix_s!r}"
