@@ -1,6 +1,7 @@
 """Insert or refresh prev / contents / next links at the top and bottom of every notebook.
 
 Safe to re-run: it finds its own cells by the marker below and rewrites only those.
+``python tools/add_navigation.py 01 02`` touches only notebooks whose names start so.
 (After jakevdp/PythonDataScienceHandbook tools/add_navigation.py.)
 """
 from __future__ import annotations
@@ -34,22 +35,22 @@ def nav_line(paths: list[Path], titles: list[str], i: int) -> str:
     return f"{MARKER}\n" + " | ".join(parts)
 
 
-def main() -> int:
+def main(prefixes: list[str]) -> int:
+    """Refresh every notebook's links, or only those whose names start with ``prefixes``."""
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     notebooks = [nbformat.read(p, as_version=4) for p in paths]
     titles = [title_of(nb) for nb in notebooks]
     for i, (path, nb) in enumerate(zip(paths, notebooks)):
+        if prefixes and not any(path.name.startswith(x) for x in prefixes):
+            continue
         nb.cells = [c for c in nb.cells if not (c.cell_type == "markdown" and c.source.startswith(MARKER))]
         line = nav_line(paths, titles, i)
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(line))
         nb.cells.append(nbformat.v4.new_markdown_cell(line))
-        for cell in nb.cells:
-            cell.pop("id", None)
-        nbformat.validator.normalize(nb)
         nbformat.write(nb, path)
         print(f"navigation: {path.name}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

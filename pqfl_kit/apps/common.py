@@ -12,7 +12,7 @@ from typing import Callable
 
 import ipywidgets as widgets
 
-__all__ = ["status_line", "show_status", "guarded", "figure_output", "titled", "tabs", "classed"]
+__all__ = ["status_line", "show_status", "guarded", "figure_output", "show_figure", "titled", "tabs", "classed"]
 
 _COLOURS = {"info": "#1f4e79", "ok": "#1b7f3b", "warn": "#8a6d00", "error": "#b3261e"}
 

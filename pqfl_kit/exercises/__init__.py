@@ -177,7 +177,6 @@ def quiz_widget(exercise_id: str):
         feedback.value = check(exercise.id, value)._repr_html_()
 
     button.on_click(on_check)
-    answer.on_submit(on_check)
     box = widgets.VBox([question, widgets.HBox([answer, button]), feedback])
     box.add_class("pqfl-quiz-" + exercise.id.replace(".", "-"))
     return box

@@ -1,0 +1,68 @@
+"""Every exercise of every notebook: the solution passes, a stub reads "not done", nonsense is "wrong"."""
+from __future__ import annotations
+
+import pkgutil
+
+import pytest
+
+import pqfl_kit.exercises as ex
+
+NOTEBOOK_MODULES = sorted(m.name for m in pkgutil.iter_modules(ex.__path__) if m.name.startswith("nb"))
+EXERCISES = [e for name in NOTEBOOK_MODULES for e in ex.all_exercises(name[2:])]
+
+
+def _stub(*args, **kwargs):
+    ...  # your code here
+    raise NotImplementedError
+
+
+def test_every_notebook_module_has_two_or_more_exercises():
+    assert NOTEBOOK_MODULES, "no exercise modules found"
+    for name in NOTEBOOK_MODULES:
+        assert len(ex.all_exercises(name[2:])) >= 2, f"{name} has fewer than 2 exercises"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_solution_passes(exercise):
+    result = ex.check(exercise.id, exercise.solution)
+    assert result.passed, repr(result)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_unanswered_reads_not_done(exercise):
+    answer = _stub if exercise.kind == "function" else ...
+    result = ex.check(exercise.id, answer)
+    assert result.status == ex.NOT_DONE and not result.passed, repr(result)
+    assert "Traceback" not in repr(result)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_nonsense_reads_wrong_without_raising(exercise):
+    answer = (lambda *a, **k: object()) if exercise.kind == "function" else -987654
+    result = ex.check(exercise.id, answer)
+    assert result.status == ex.WRONG, repr(result)
+
+
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.kind == "value"], ids=lambda e: e.id)
+def test_quiz_widget_grades_typed_answers(exercise):
+    box = ex.quiz_widget(exercise.id)
+    text = box.children[1].children[0]
+    button = box.children[1].children[1]
+    feedback = box.children[2]
+    text.value = "certainly not an answer ###"
+    button.click()
+    assert "pqfl-check-wrong" in feedback.value
+    text.value = str(exercise.solution)
+    button.click()
+    assert "pqfl-check-right" in feedback.value, feedback.value
+
+
+def test_reveal_shows_solution_source():
+    function_exercise = next(e for e in EXERCISES if e.kind == "function")
+    assert "def " in ex.solution_text(function_exercise.id)
+    assert function_exercise.id in ex.reveal(function_exercise.id).data
+
+
+def test_unknown_exercise_id_is_a_clear_error():
+    with pytest.raises(KeyError, match="ids look like"):
+        ex.check("99.9", 1)

@@ -1,0 +1,129 @@
+"""Shor, Grover, toy RSA and Mosca (pqfl_kit.threats) and the notebook 01 app without a browser."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from pqfl_kit import threats as T
+
+
+@pytest.mark.parametrize("N", [15, 21])
+def test_shor_factors_for_every_good_a(N):
+    """Every a coprime to N whose order is even and a^(r/2) != -1 must give the true factors."""
+    expected = {15: (3, 5), 21: (3, 7)}[N]
+    n_count = 8 if N == 15 else 10
+    for a in range(2, N):
+        if math.gcd(a, N) != 1:
+            continue
+        result = T.run_shor(N, a, n_count, shots=256, seed=7)
+        r = result.true_order
+        good = r % 2 == 0 and pow(a, r // 2, N) != N - 1
+        assert result.order == r, (N, a, result.table)
+        if good:
+            assert result.factors == expected, (a, result.reason)
+        else:
+            assert result.factors is None and ("odd" in result.reason or "-1" in result.reason)
+
+
+def test_shor_phase_peaks_sit_at_multiples_of_one_over_r():
+    result = T.run_shor(15, 7, 8, shots=1024, seed=1)
+    assert set(result.counts) == {0, 64, 128, 192}
+    assert all(abs(n / 1024 - 0.25) < 0.06 for n in result.counts.values())
+
+
+def test_shor_circuit_size():
+    qc = T.shor_circuit(21, 2, 10)
+    assert qc.num_qubits == 15 and qc.num_clbits == 10
+
+
+@pytest.mark.parametrize("args, message", [
+    ((15, 5, 8), "not coprime"), ((15, 1, 8), "1 < a < N"), ((16, 3, 8), "must be one of"),
+    ((15, 7, 1), "counting qubits"), ((15, 7, 40), "counting qubits")])
+def test_shor_rejects_bad_choices_with_a_message(args, message):
+    with pytest.raises(ValueError, match=message):
+        T.run_shor(*args)
+
+
+def test_shor_rejects_non_integers():
+    with pytest.raises(TypeError):
+        T.validate_shor_inputs(15, 7.5, 8)
+
+
+def test_continued_fractions():
+    assert T.order_from_phase(0.25, 15, 7) == 4
+    assert T.order_from_phase(0.5, 15, 7) == 4  # denominator 2 divides r = 4: multiples are tried
+    assert T.order_from_phase(0.0, 15, 7) is None
+    assert T.order_from_phase(171 / 1024, 21, 2) == 6
+
+
+def test_toy_rsa_round_trip_and_break():
+    key = T.toy_rsa_key(3, 7)
+    ciphertext = T.rsa_encrypt_record("HR=72;SpO2=98", key.public)
+    assert ciphertext != list(b"HR=72;SpO2=98")
+    assert T.rsa_decrypt_record(ciphertext, key) == "HR=72;SpO2=98"
+    assert T.rsa_decrypt_record(ciphertext, T.break_toy_rsa(key.public, (3, 7))) == "HR=72;SpO2=98"
+    with pytest.raises(ValueError, match="not the factors"):
+        T.break_toy_rsa(key.public, (3, 5))
+    with pytest.raises(ValueError, match="private exponent"):
+        T.rsa_decrypt_record(ciphertext, key.public)
+    with pytest.raises(ValueError, match="not a prime"):
+        T.toy_rsa_key(4, 7)
+
+
+def test_grover_simulation_follows_theory():
+    result = T.run_grover(4, 11, shots=2000, seed=3)
+    for sim, theory in zip(result.simulated, result.theory):
+        assert abs(sim - theory) < 4 * math.sqrt(max(theory * (1 - theory), 1e-3) / 2000) + 0.01
+    assert result.simulated[3] > 0.9 and result.simulated[0] < 0.15
+    assert T.grover_optimal_iterations(4) == 3
+
+
+def test_grover_rejects_bad_inputs():
+    with pytest.raises(ValueError, match="between 0 and 15"):
+        T.run_grover(4, 16)
+    with pytest.raises(ValueError, match="2 to 6 qubits"):
+        T.run_grover(9, 1)
+
+
+def test_grover_key_strength_halves_exponent():
+    assert T.grover_key_strength(256)["grover_log2"] == pytest.approx(127.65, abs=0.05)
+
+
+def test_mosca():
+    assert T.mosca(25, 5, 15).at_risk and T.mosca(25, 5, 15).exposed_years == 15
+    assert not T.mosca(10, 5, 15).at_risk  # boundary: x + y = z is not yet at risk
+    assert "AT RISK" in T.mosca(30, 0, 10).text and "SAFE" in T.mosca(1, 1, 10).text
+    with pytest.raises(ValueError):
+        T.mosca(-1, 5, 15)
+    with pytest.raises(TypeError):
+        T.mosca("ten", 5, 15)
+
+
+def _find(widget, css):
+    if css in getattr(widget, "_dom_classes", ()):
+        return widget
+    for child in getattr(widget, "children", ()):
+        found = _find(child, css)
+        if found is not None:
+            return found
+    return None
+
+
+def test_app_shows_factors_and_messages_instead_of_tracebacks():
+    from pqfl_kit.apps.threats import build_threats_app
+
+    app = build_threats_app()
+    assert "pqfl-app" in app._dom_classes
+    assert "3 × 5" in _find(app, "pqfl-shor-result").value
+    _find(app, "pqfl-shor-n").value = 21
+    _find(app, "pqfl-shor-a").value = 7
+    _find(app, "pqfl-shor-run").click()
+    assert "not coprime" in _find(app, "pqfl-shor-status").value
+    _find(app, "pqfl-shor-a").value = 2
+    _find(app, "pqfl-shor-run").click()
+    assert "3 × 7" in _find(app, "pqfl-shor-result").value
+    verdict = _find(app, "pqfl-mosca-verdict")
+    assert "AT RISK" in verdict.value
+    _find(app, "pqfl-mosca-x").value = 2
+    assert "SAFE" in verdict.value
