@@ -1,0 +1,29 @@
+"""Anomaly detectors for nano-network traffic (notebook 04).
+
+* :mod:`pqfl_kit.models.detectors`: TinyML / LSTM / GRU Keras builders, training, metrics.
+* :mod:`pqfl_kit.models.tinyml`: LiteRT export (full int8 for the dense TinyML model).
+* :mod:`pqfl_kit.models.explain`: which features and time steps drove a score (SHAP).
+* :mod:`pqfl_kit.models.plots`: learning curves, confusion matrices, ROC.
+
+Nothing heavy is imported here: Keras (JAX backend) loads with ``detectors``, TensorFlow only
+inside the LiteRT conversion. The names below are re-exported lazily.
+"""
+from __future__ import annotations
+
+import importlib
+
+_LAZY = {
+    "ARCHITECTURES": "detectors", "OPTIMIZERS": "detectors", "PAPER": "detectors",
+    "build_model": "detectors", "train_detector": "detectors", "evaluate": "detectors",
+    "Detector": "detectors", "Metrics": "detectors", "comparison_table": "detectors",
+    "export_litert": "tinyml", "LiteRTModel": "tinyml",
+    "explain_window": "explain", "Explanation": "explain",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

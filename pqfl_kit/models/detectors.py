@@ -1,0 +1,300 @@
+"""TinyML, LSTM and GRU anomaly detectors for nano-network traffic windows (Keras 3, JAX backend).
+
+Implements the AI analytics layer of the quantum-assisted nano-network paper (IJISRT 10(4),
+2025, Sec. III-A, Algorithm 1): Z-scored windows (Eq. 3) go into a model f_theta that outputs an
+anomaly score in [0, 1] (Eq. 4), trained with binary cross-entropy (Eq. 5), BatchNorm (Eq. 6)
+and Dropout, with Adam, Nadam or RMSprop; metrics from scikit-learn on a held-out test split.
+
+Models (small on purpose: they must fit a nano-gateway, and 9 trainings run in under a minute):
+
+* ``tinyml``: Flatten -> Dense(16) -> BatchNorm -> ReLU -> Dropout -> Dense(8, ReLU) -> sigmoid.
+  After Warden & Situnayake, *TinyML* (O'Reilly 2021): a dense net that int8-quantizes well.
+* ``lstm`` / ``gru``: LSTM(32) or GRU(32) over the time steps -> BatchNorm -> Dropout ->
+  Dense(16, ReLU) -> sigmoid.
+
+Public API (the federated-learning and hospital layers rely on it):
+
+* ``build_model(arch, window, n_features, optimizer=...)`` -> a compiled ``keras.Model``; build it
+  once and reuse it with ``get_weights``/``set_weights`` (FedAvg): repeated ``fit`` calls on the
+  same model reuse its compiled JAX step, which is what makes many short trainings fast.
+* ``train_detector(arch, train, val, ...)`` -> :class:`Detector`, whose ``score(windows)`` takes
+  raw (unscaled) windows and returns anomaly scores in [0, 1].
+* ``evaluate(detector, test)`` -> :class:`Metrics` (overall and per anomaly kind).
+
+Model size: the bytes of the deployable artifact (parameters as float32, or the ``.tflite``
+file from :mod:`pqfl_kit.models.tinyml`), not the ``.keras`` file, which also stores the
+optimizer state.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from pqfl_kit import SEED
+from pqfl_kit.traffic import Standardizer, TrafficDataset
+
+import keras  # noqa: E402  (the package sets KERAS_BACKEND=jax before this import)
+
+__all__ = ["ARCHITECTURES", "OPTIMIZERS", "PAPER", "build_model", "train_detector", "evaluate",
+           "Detector", "Metrics", "comparison_table", "parameter_bytes", "seed_everything"]
+
+ARCHITECTURES = ("tinyml", "lstm", "gru")
+OPTIMIZERS = ("adam", "nadam", "rmsprop")
+
+# The paper's reported figures (Sec. IV, Figs. 3-5 and 7; all models trained with Adam, 20 epochs).
+PAPER = {
+    "gru": {"val_accuracy": 0.987, "test_accuracy": 0.935, "val_loss": 0.096, "size_kb": 238},
+    "lstm": {"val_accuracy": 0.987, "test_accuracy": 0.935, "val_loss": 0.099, "size_kb": 293},
+    "tinyml": {"val_accuracy": 0.965, "test_accuracy": 0.895, "val_loss": 0.158, "size_kb": 71},
+}
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {choices}.")
+    if value.lower() not in choices:
+        raise ValueError(f"unknown {name} {value!r}: choose one of {choices}.")
+    return value.lower()
+
+
+def _optimizer(name: str, learning_rate: float):
+    return {"adam": keras.optimizers.Adam, "nadam": keras.optimizers.Nadam,
+            "rmsprop": keras.optimizers.RMSprop}[name](learning_rate=learning_rate)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and Keras like ``keras.utils.set_random_seed`` without importing TensorFlow.
+
+    (Keras' own function imports TensorFlow just to seed it: +300 MB and seconds per kernel.)
+    """
+    import random
+
+    from keras.src.backend.common import global_state
+    from keras.src.random import seed_generator
+
+    global_state.set_global_attribute("global_random_seed", int(seed))
+    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    random.seed(int(seed))
+    np.random.seed(int(seed) % 2**32)
+
+
+def build_model(arch: str, window: int, n_features: int, *, optimizer: str = "adam",
+                learning_rate: float = 3e-3, units: int | None = None, dropout: float = 0.2,
+                seed: int = SEED, unroll: bool = False, batch_size: int | None = None) -> keras.Model:
+    """Build and compile a binary anomaly classifier (paper Sec. III-A).
+
+    Args:
+        arch: ``"tinyml"``, ``"lstm"`` or ``"gru"``.
+        window, n_features: input shape of one window.
+        optimizer: ``"adam"``, ``"nadam"`` or ``"rmsprop"``; loss is binary cross-entropy.
+        units: width of the first layer (default 16 for TinyML, 32 for LSTM/GRU).
+        dropout: dropout rate after BatchNorm.
+        seed: seeds the weight initialisation (same seed, same model).
+        unroll, batch_size: for export only: an unrolled recurrent layer with a fixed batch size
+            converts to plain LiteRT ops.
+    """
+    arch = _check_choice("architecture", arch, ARCHITECTURES)
+    optimizer = _check_choice("optimizer", optimizer, OPTIMIZERS)
+    for name, value in (("window", window), ("n_features", n_features)):
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive whole number, got {value!r}.")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
+    if not learning_rate > 0:
+        raise ValueError(f"learning_rate must be positive, got {learning_rate}.")
+    seed_everything(seed)
+    layers = keras.layers
+    inputs = keras.Input((window, n_features), batch_size=batch_size, name="window")
+    if arch == "tinyml":
+        x = layers.Flatten()(inputs)
+        x = layers.Dense(units or 16, use_bias=False)(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.Activation("relu")(x)
+        x = layers.Dropout(dropout)(x)
+        x = layers.Dense(8, activation="relu")(x)
+    else:
+        recurrent = layers.LSTM if arch == "lstm" else layers.GRU
+        x = recurrent(units or 32, unroll=unroll)(inputs)
+        x = layers.BatchNormalization()(x)
+        x = layers.Dropout(dropout)(x)
+        x = layers.Dense(16, activation="relu")(x)
+    outputs = layers.Dense(1, activation="sigmoid", name="score")(x)
+    model = keras.Model(inputs, outputs, name=f"{arch}_{optimizer}")
+    model.compile(optimizer=_optimizer(optimizer, learning_rate), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def parameter_bytes(model: keras.Model, bytes_per_weight: int = 4) -> int:
+    """Bytes of the inference weights (float32 by default): the size of a deployable model."""
+    return int(sum(int(np.prod(w.shape)) for w in model.weights) * bytes_per_weight)
+
+
+class _Progress(keras.callbacks.Callback):
+    """Report (epoch, epochs, logs) after each epoch to a callable, or to a tqdm bar."""
+
+    def __init__(self, epochs: int, report: Callable[[int, int, dict], None] | None, label: str):
+        super().__init__()
+        self.epochs, self.report, self.bar = epochs, report, None
+        if report is None:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=epochs, desc=label, unit="epoch", leave=False)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = {k: float(v) for k, v in (logs or {}).items()}
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix(val_acc=f"{logs.get('val_accuracy', float('nan')):.3f}")
+        else:
+            self.report(epoch + 1, self.epochs, logs)
+
+    def on_train_end(self, logs=None):
+        if self.bar is not None:
+            self.bar.close()
+
+
+@dataclass
+class Detector:
+    """A trained detector: the Keras model plus the Standardizer fitted on its training data."""
+
+    model: keras.Model
+    standardizer: Standardizer
+    arch: str
+    optimizer: str
+    features: tuple[str, ...]
+    window: int
+    history: dict[str, list[float]] = field(default_factory=dict)
+    train_seconds: float = 0.0
+
+    def _inputs(self, windows) -> np.ndarray:
+        X = windows.X if isinstance(windows, TrafficDataset) else np.asarray(windows, dtype=np.float32)
+        if X.ndim == 2:
+            X = X[None]
+        if X.ndim != 3 or X.shape[1:] != (self.window, len(self.features)):
+            raise ValueError(f"expected windows shaped (n, {self.window}, {len(self.features)}), got {X.shape}.")
+        return self.standardizer.transform(X)
+
+    def score(self, windows) -> np.ndarray:
+        """Anomaly scores in [0, 1] for raw windows: shape (n, window, features), or one window."""
+        return self.model.predict(self._inputs(windows), verbose=0, batch_size=512).reshape(-1)
+
+    def score_scaled(self, X: np.ndarray) -> np.ndarray:
+        """Scores for windows that are already standardized (used by explanations)."""
+        return self.model.predict(np.asarray(X, dtype=np.float32), verbose=0, batch_size=1024).reshape(-1)
+
+    def predict(self, windows, threshold: float = 0.5) -> np.ndarray:
+        """1 where the score exceeds ``threshold`` (anomalous), else 0."""
+        return (self.score(windows) > threshold).astype(np.int8)
+
+    @property
+    def size_bytes(self) -> int:
+        """Float32 parameter bytes (see :func:`parameter_bytes`)."""
+        return parameter_bytes(self.model)
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.history.get("loss", []))
+
+
+def train_detector(arch: str, train: TrafficDataset, val: TrafficDataset, *, optimizer: str = "adam",
+                   epochs: int = 20, batch_size: int = 64, patience: int = 5, learning_rate: float = 3e-3,
+                   seed: int = SEED, progress: bool | Callable[[int, int, dict], None] = False,
+                   model: keras.Model | None = None) -> Detector:
+    """Fit the Z-score standardizer on ``train`` and train one model with early stopping.
+
+    Early stopping watches the validation loss and restores the best weights. ``progress``:
+    ``True`` shows a tqdm bar, a callable gets ``(epoch, epochs, logs)`` after every epoch.
+    Pass ``model`` (from :func:`build_model`) to reuse an already compiled model.
+    """
+    arch = _check_choice("architecture", arch, ARCHITECTURES)
+    optimizer = _check_choice("optimizer", optimizer, OPTIMIZERS)
+    if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 1:
+        raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}.")
+    if len(train) == 0 or len(val) == 0:
+        raise ValueError("train and val must both hold windows: check the split sizes.")
+    if len(np.unique(train.y)) < 2:
+        raise ValueError("the training windows hold only one class: a detector needs normal and anomalous examples.")
+    scaler = Standardizer().fit(train)
+    if model is None:
+        model = build_model(arch, train.window, train.n_features, optimizer=optimizer,
+                            learning_rate=learning_rate, seed=seed)
+    callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)]
+    if progress:
+        callbacks.append(_Progress(epochs, progress if callable(progress) else None, f"{arch}/{optimizer}"))
+    seed_everything(seed)
+    start = time.perf_counter()
+    fit = model.fit(scaler.transform(train), train.y.astype(np.float32), epochs=int(epochs), batch_size=batch_size,
+                    validation_data=(scaler.transform(val), val.y.astype(np.float32)),
+                    callbacks=callbacks, verbose=0, shuffle=True)
+    seconds = time.perf_counter() - start
+    history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
+    return Detector(model, scaler, arch, optimizer, tuple(train.features), train.window, history, seconds)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Test-split metrics (scikit-learn); ``per_kind`` maps each kind to the fraction flagged
+    (the detection rate for anomaly kinds, the false-alarm rate for ``normal``)."""
+
+    accuracy: float
+    precision: float
+    recall: float
+    f1: float
+    roc_auc: float
+    confusion: np.ndarray  # [[TN, FP], [FN, TP]]
+    per_kind: dict[str, float]
+    threshold: float
+    scores: np.ndarray = field(repr=False)
+    labels: np.ndarray = field(repr=False)
+
+    def as_dict(self) -> dict[str, float]:
+        return {"accuracy": self.accuracy, "precision": self.precision, "recall": self.recall,
+                "f1": self.f1, "roc_auc": self.roc_auc}
+
+
+def evaluate(detector: Detector, test: TrafficDataset, threshold: float = 0.5) -> Metrics:
+    """Accuracy, precision, recall, F1, ROC-AUC and confusion matrix on held-out windows."""
+    from sklearn import metrics as skm
+
+    if len(test) == 0:
+        raise ValueError("the test split is empty.")
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"threshold must be between 0 and 1, got {threshold}.")
+    scores = detector.score(test)
+    pred = (scores > threshold).astype(np.int8)
+    y = test.y.astype(np.int8)
+    auc = float(skm.roc_auc_score(y, scores)) if len(np.unique(y)) == 2 else float("nan")
+    per_kind = {str(k): float(pred[test.kind == k].mean()) for k in dict.fromkeys(test.kind)}
+    return Metrics(float(skm.accuracy_score(y, pred)), float(skm.precision_score(y, pred, zero_division=0)),
+                   float(skm.recall_score(y, pred, zero_division=0)), float(skm.f1_score(y, pred, zero_division=0)),
+                   auc, skm.confusion_matrix(y, pred, labels=[0, 1]), per_kind, threshold, scores, y)
+
+
+def comparison_table(results: dict[tuple[str, str], tuple[Detector, Metrics]], *, artifact_bytes: dict | None = None):
+    """The paper's figures next to the kit's (pandas DataFrame), one row per model.
+
+    ``results`` maps (arch, optimizer) to (detector, test metrics); only Adam rows are compared
+    with the paper, because the paper reports Adam. ``artifact_bytes`` may give a measured
+    ``.tflite`` size per arch.
+    """
+    import pandas as pd
+
+    rows = []
+    for arch in ARCHITECTURES:
+        if (arch, "adam") not in results:
+            continue
+        det, met = results[(arch, "adam")]
+        best = int(np.argmin(det.history["val_loss"]))
+        size = (artifact_bytes or {}).get(arch, det.size_bytes)
+        rows.append({
+            "model": arch.upper() if arch != "tinyml" else "TinyML",
+            "paper val acc": PAPER[arch]["val_accuracy"], "kit val acc": round(det.history["val_accuracy"][best], 3),
+            "paper test acc": PAPER[arch]["test_accuracy"], "kit test acc": round(met.accuracy, 3),
+            "paper val loss": PAPER[arch]["val_loss"], "kit val loss": round(det.history["val_loss"][best], 3),
+            "paper size KB": PAPER[arch]["size_kb"], "kit size KB": round(size / 1024, 1),
+        })
+    return pd.DataFrame(rows).set_index("model")

@@ -1,0 +1,490 @@
+"""Nano-sensor network traffic for anomaly detection: a seeded generator and a CSV loader.
+
+Models the data of the AI analytics layer of the quantum-assisted nano-network paper
+("Quantum-Assisted Secure Nano-Network Traffic Framework ...", IJISRT 10(4), 2025, Sec. III-A):
+each time step of a nano-sensor carries network metrics (packet delay, RSSI, packet loss rate,
+transmission time, bit error rate) and the vitals its packets transport (heart rate, SpO2,
+glucose, systolic blood pressure). Windows of ``window`` consecutive steps are labelled normal
+(0) or anomalous (1), and anomalous ones also carry the paper's three anomaly sources (Sec. I):
+
+* ``sensor_fault``: ``stuck`` (the readings freeze), ``drift`` (a vital ramps away linearly),
+  ``dropout`` (a vital reads zero); the network itself stays healthy.
+* ``physiological``: ``tachycardia``, ``hypoxia``, ``hypoglycemia``, ``hypertension``: vitals
+  leave their healthy range together, over a healthy network.
+* ``cyber_attack``: ``jamming`` (bit errors, losses and retransmission delay rise), ``flooding``
+  (queueing delay, jitter, losses and airtime rise), ``replay`` (old vitals are re-sent with a
+  suspiciously regular, shifted delay: the timing signature of spoofed packets).
+
+The paper publishes no dataset, so the generator is the kit's own documented stand-in; its
+numbers are plausible ranges, not clinical or radio measurements. ``difficulty`` (0..1) shrinks
+the signatures, shortens the episodes and adds noise. Every device (patient) has its own
+baselines and its own mix of anomaly kinds (Dirichlet, ``dirichlet_alpha``), so
+``split_by_device`` gives a non-IID split for federated learning.
+
+Windows never overlap, so a random split of windows shares no time step between train and test;
+``Standardizer`` is the paper's Z-score normalization (Eq. 3), fitted on training data only.
+``load_csv`` brings a real IoMT dataset (flow metrics + biometrics + a label column) into the
+same :class:`TrafficDataset` shape.
+
+Public API (other parts of the kit rely on it): ``FEATURES``, ``KINDS``, ``SUBKINDS``,
+``TrafficDataset``, ``Window``, ``generate``, ``stream``, ``split``, ``split_by_device``,
+``Standardizer``, ``load_csv``, ``plot_kinds``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Iterator, Mapping, Sequence
+
+import numpy as np
+
+from pqfl_kit import SEED
+
+__all__ = [
+    "NETWORK_FEATURES", "VITAL_FEATURES", "FEATURES", "UNITS", "KINDS", "SUBKINDS",
+    "TrafficDataset", "Window", "Standardizer",
+    "generate", "stream", "split", "split_by_device", "load_csv", "plot_kinds",
+]
+
+NETWORK_FEATURES = ("delay_ms", "rssi_dbm", "loss_rate", "tx_time_ms", "ber")
+VITAL_FEATURES = ("heart_rate", "spo2", "glucose", "bp_sys")
+FEATURES = NETWORK_FEATURES + VITAL_FEATURES
+UNITS = {"delay_ms": "ms", "rssi_dbm": "dBm", "loss_rate": "fraction", "tx_time_ms": "ms",
+         "ber": "errors/bit", "heart_rate": "bpm", "spo2": "%", "glucose": "mg/dL", "bp_sys": "mmHg"}
+KINDS = ("normal", "sensor_fault", "physiological", "cyber_attack")
+SUBKINDS = {
+    "normal": ("normal",),
+    "sensor_fault": ("stuck", "drift", "dropout"),
+    "physiological": ("tachycardia", "hypoxia", "hypoglycemia", "hypertension"),
+    "cyber_attack": ("jamming", "flooding", "replay"),
+}
+_ANOMALY_KINDS = KINDS[1:]
+_COL = {name: i for i, name in enumerate(FEATURES)}
+_VITAL_COLS = [_COL[v] for v in VITAL_FEATURES]
+
+
+@dataclass
+class TrafficDataset:
+    """Windows of traffic with labels.
+
+    ``X`` has shape (n_windows, window, n_features) (float32); ``y`` is 0 (normal) or
+    1 (anomalous); ``kind``/``subkind`` name the anomaly (``"normal"`` for normal windows);
+    ``device`` is the device/patient id and ``start`` the first time step of each window in
+    that device's stream.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    kind: np.ndarray
+    subkind: np.ndarray
+    device: np.ndarray
+    start: np.ndarray
+    features: tuple[str, ...] = FEATURES
+    onset: np.ndarray | None = field(default=None, repr=False)  # first anomalous step, -1 if none
+    end: np.ndarray | None = field(default=None, repr=False)  # one past the last anomalous step, -1 if none
+
+    def __post_init__(self) -> None:
+        n = len(self.X)
+        if self.X.ndim != 3:
+            raise ValueError(f"X must have shape (windows, steps, features), got {self.X.shape}.")
+        for name in ("y", "kind", "subkind", "device", "start"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"{name} has {len(getattr(self, name))} entries for {n} windows.")
+        if self.X.shape[2] != len(self.features):
+            raise ValueError(f"X has {self.X.shape[2]} features but {len(self.features)} names were given.")
+        if self.onset is None:
+            self.onset = np.where(self.y == 1, 0, -1)
+        if self.end is None:
+            self.end = np.where(self.y == 1, self.X.shape[1], -1)
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+    @property
+    def window(self) -> int:
+        """Time steps per window."""
+        return self.X.shape[1]
+
+    @property
+    def n_features(self) -> int:
+        return self.X.shape[2]
+
+    def subset(self, index) -> "TrafficDataset":
+        """The windows at ``index`` (an index array or boolean mask) as a new dataset."""
+        index = np.asarray(index)
+        return TrafficDataset(self.X[index], self.y[index], self.kind[index], self.subkind[index],
+                              self.device[index], self.start[index], self.features, self.onset[index],
+                              self.end[index])
+
+    def counts(self) -> dict[str, int]:
+        """Number of windows of each kind."""
+        return {k: int(np.sum(self.kind == k)) for k in dict.fromkeys((*KINDS, *np.unique(self.kind)))
+                if np.sum(self.kind == k)}
+
+    def frame(self, i: int):
+        """Window ``i`` as a pandas DataFrame (one row per time step)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.X[i], columns=list(self.features))
+
+
+@dataclass(frozen=True)
+class Window:
+    """One window streamed from a device (see :func:`stream`)."""
+
+    device: int
+    start: int
+    x: np.ndarray  # (window, n_features), raw units
+    label: int
+    kind: str
+    subkind: str
+
+
+def _check_range(name: str, value: float, low: float, high: float) -> None:
+    if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}.")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, got {value}.")
+
+
+def _check_count(name: str, value: int, low: int) -> None:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a whole number, got {type(value).__name__}.")
+    if value < low:
+        raise ValueError(f"{name} must be at least {low}, got {value}.")
+
+
+def _ar1(rng: np.random.Generator, n: int, sd: float, phi: float = 0.9) -> np.ndarray:
+    """A stationary AR(1) noise series: slow physiological wander."""
+    eps = rng.normal(0.0, sd * np.sqrt(1 - phi**2), n)
+    out = np.empty(n)
+    out[0] = rng.normal(0.0, sd)
+    for t in range(1, n):
+        out[t] = phi * out[t - 1] + eps[t]
+    return out
+
+
+def _device_stream(rng: np.random.Generator, n_steps: int, noise: float) -> np.ndarray:
+    """A healthy stream for one device: its own baselines plus measurement noise."""
+    x = np.empty((n_steps, len(FEATURES)))
+    x[:, _COL["delay_ms"]] = rng.uniform(2.0, 6.0) + np.abs(rng.normal(0, 0.3 * noise, n_steps))
+    x[:, _COL["rssi_dbm"]] = rng.uniform(-72.0, -58.0) + rng.normal(0, 1.5 * noise, n_steps)
+    x[:, _COL["loss_rate"]] = rng.uniform(0.005, 0.03) + np.abs(rng.normal(0, 0.005 * noise, n_steps))
+    x[:, _COL["tx_time_ms"]] = rng.uniform(0.8, 1.5) + rng.normal(0, 0.05 * noise, n_steps)
+    x[:, _COL["ber"]] = 10 ** (rng.uniform(-5.0, -4.0) + rng.normal(0, 0.1 * noise, n_steps))
+    # vitals: slow physiological wander (AR(1)) plus the sensor's own reading jitter (white)
+    for name, low, high, wander, jitter, phi in (("heart_rate", 60, 90, 3.0, 1.5, 0.9),
+                                                  ("spo2", 95.5, 98.5, 0.5, 0.3, 0.9),
+                                                  ("glucose", 85, 130, 4.0, 1.5, 0.97),
+                                                  ("bp_sys", 105, 135, 3.0, 2.0, 0.9)):
+        x[:, _COL[name]] = (rng.uniform(low, high) + _ar1(rng, n_steps, wander * noise, phi)
+                            + rng.normal(0, jitter, n_steps))
+    return x
+
+
+def _inject(rng: np.random.Generator, seg: np.ndarray, history: np.ndarray, subkind: str,
+            severity: float) -> None:
+    """Write the signature of ``subkind`` into ``seg`` (the episode's steps) in place.
+
+    ``history`` holds the device's earlier steps (used by replay). ``severity`` scales every
+    excursion (1 = full size).
+    """
+    n = len(seg)
+    ramp = np.minimum(1.0, (np.arange(n) + 1) / 3.0)  # physiological changes take a few steps
+    s = severity
+    if subkind == "stuck":  # the sensor front-end freezes: every vital repeats its last reading
+        seg[:, _VITAL_COLS] = seg[0, _VITAL_COLS]
+    elif subkind == "drift":
+        col = _VITAL_COLS[rng.integers(len(_VITAL_COLS))]
+        full = {"heart_rate": 70, "spo2": -14, "glucose": 100, "bp_sys": 70}[FEATURES[col]]
+        seg[:, col] += rng.choice([-1, 1]) * abs(full) * s * np.linspace(1 / n, 1.0, n)
+    elif subkind == "dropout":
+        col = _VITAL_COLS[rng.integers(len(_VITAL_COLS))]
+        dead = rng.random(n) < 0.4 + 0.6 * s  # a failing sensor drops most, not all, readings
+        dead[0] = True
+        seg[dead, col] = 0.0
+    elif subkind == "tachycardia":
+        seg[:, _COL["heart_rate"]] += 55 * s * ramp
+        seg[:, _COL["spo2"]] -= 2.5 * s * ramp
+    elif subkind == "hypoxia":
+        seg[:, _COL["spo2"]] -= 11 * s * ramp
+        seg[:, _COL["heart_rate"]] += 20 * s * ramp
+    elif subkind == "hypoglycemia":
+        seg[:, _COL["glucose"]] = seg[:, _COL["glucose"]] - (seg[:, _COL["glucose"]] - 45) * s * ramp
+        seg[:, _COL["heart_rate"]] += 15 * s * ramp
+    elif subkind == "hypertension":
+        seg[:, _COL["bp_sys"]] += 55 * s * ramp
+        seg[:, _COL["heart_rate"]] += 12 * s * ramp
+    elif subkind == "jamming":
+        seg[:, _COL["ber"]] *= 10 ** (2.0 * s + rng.normal(0, 0.3, n))
+        seg[:, _COL["loss_rate"]] += 0.30 * s * rng.uniform(0.5, 1.0, n)
+        seg[:, _COL["delay_ms"]] += 6.0 * s * rng.uniform(0.3, 1.0, n)  # retransmissions
+        seg[:, _COL["rssi_dbm"]] += rng.normal(0, 6.0 * s, n)
+    elif subkind == "flooding":
+        seg[:, _COL["delay_ms"]] += 18.0 * s * rng.uniform(0.4, 1.0, n)
+        seg[:, _COL["loss_rate"]] += 0.15 * s * rng.uniform(0.5, 1.0, n)
+        seg[:, _COL["tx_time_ms"]] += 2.0 * s * rng.uniform(0.5, 1.0, n)
+    elif subkind == "replay":
+        back = history[-len(history) // 2:] if len(history) >= 2 * n else history
+        if len(back) >= n:
+            first = rng.integers(0, len(back) - n + 1)
+            seg[:, _VITAL_COLS] = back[first:first + n][:, _VITAL_COLS]
+        seg[:, _COL["delay_ms"]] = seg[:, _COL["delay_ms"]].mean() + 5.0 * s  # clock-like, shifted
+        seg[:, _COL["tx_time_ms"]] = seg[:, _COL["tx_time_ms"]].mean()
+    else:  # pragma: no cover - guarded by SUBKINDS
+        raise ValueError(f"unknown anomaly {subkind!r}")
+
+
+def _clip_physical(x: np.ndarray) -> None:
+    x[..., _COL["loss_rate"]] = np.clip(x[..., _COL["loss_rate"]], 0.0, 1.0)
+    x[..., _COL["ber"]] = np.clip(x[..., _COL["ber"]], 0.0, 0.5)
+    x[..., _COL["spo2"]] = np.minimum(x[..., _COL["spo2"]], 100.0)
+    x[..., _COL["delay_ms"]] = np.maximum(x[..., _COL["delay_ms"]], 0.0)
+
+
+def _one_device(rng: np.random.Generator, n_windows: int, window: int, anomaly_rate: float,
+                difficulty: float, mix: np.ndarray):
+    """Generate one device's stream, cut into windows, with anomaly episodes injected."""
+    noise = 1.0 + 0.8 * difficulty
+    x = _device_stream(rng, n_windows * window, noise)
+    kinds, subkinds, onsets, ends = [], [], [], []
+    min_len = max(2, int(round(window * (0.7 - 0.45 * difficulty))))
+    for w in range(n_windows):
+        lo = w * window
+        if rng.random() >= anomaly_rate:
+            kinds.append("normal"), subkinds.append("normal"), onsets.append(-1), ends.append(-1)
+            continue
+        kind = _ANOMALY_KINDS[rng.choice(len(_ANOMALY_KINDS), p=mix)]
+        sub = SUBKINDS[kind][rng.integers(len(SUBKINDS[kind]))]
+        length = int(rng.integers(min_len, window + 1))
+        onset = int(rng.integers(0, window - length + 1))
+        severity = rng.uniform(0.6, 1.0) * (1.0 - 0.75 * difficulty)
+        _inject(rng, x[lo + onset:lo + onset + length], x[:lo + onset], sub, severity)
+        kinds.append(kind), subkinds.append(sub), onsets.append(onset), ends.append(onset + length)
+    _clip_physical(x)
+    windows = x.reshape(n_windows, window, len(FEATURES)).astype(np.float32)
+    return windows, np.array(kinds), np.array(subkinds), np.array(onsets), np.array(ends)
+
+
+def _mixes(rng: np.random.Generator, n_devices: int, alpha: float | None) -> np.ndarray:
+    if alpha is None:
+        return np.full((n_devices, len(_ANOMALY_KINDS)), 1 / len(_ANOMALY_KINDS))
+    return rng.dirichlet([alpha] * len(_ANOMALY_KINDS), size=n_devices)
+
+
+def generate(n_devices: int = 12, windows_per_device: int = 300, *, window: int = 20,
+             anomaly_rate: float = 0.4, difficulty: float = 0.5,
+             dirichlet_alpha: float | None = 1.0, seed: int = SEED) -> TrafficDataset:
+    """Generate labelled nano-network traffic windows for ``n_devices`` devices (patients).
+
+    Args:
+        n_devices: devices (one patient each); each has its own baselines.
+        windows_per_device: non-overlapping windows per device.
+        window: time steps per window.
+        anomaly_rate: expected fraction of anomalous windows (0..1).
+        difficulty: 0 (large, long, clean signatures) .. 1 (small, short, noisy).
+        dirichlet_alpha: concentration of each device's mix of anomaly kinds: small (0.1) means
+            each device mostly shows one kind (strongly non-IID), large (100) or ``None`` means
+            every device shows all kinds equally.
+        seed: the same seed gives the same data.
+    """
+    _check_count("n_devices", n_devices, 1)
+    _check_count("windows_per_device", windows_per_device, 1)
+    _check_count("window", window, 4)
+    _check_range("anomaly_rate", anomaly_rate, 0.0, 1.0)
+    _check_range("difficulty", difficulty, 0.0, 1.0)
+    if dirichlet_alpha is not None:
+        _check_range("dirichlet_alpha", dirichlet_alpha, 1e-3, 1e6)
+    rng = np.random.default_rng(seed)
+    mixes = _mixes(rng, n_devices, dirichlet_alpha)
+    parts = []
+    for d in range(n_devices):
+        dev_rng = np.random.default_rng([seed, d])  # device d's data does not depend on n_devices
+        X, kind, sub, onset, end = _one_device(dev_rng, windows_per_device, window, anomaly_rate, difficulty,
+                                               mixes[d])
+        parts.append((X, kind, sub, onset, end, np.full(windows_per_device, d), np.arange(windows_per_device) * window))
+    X, kind, sub, onset, end, device, start = (np.concatenate(p) for p in zip(*parts))
+    return TrafficDataset(X, (kind != "normal").astype(np.int8), kind, sub, device.astype(np.int32),
+                          start.astype(np.int64), FEATURES, onset.astype(np.int32), end.astype(np.int32))
+
+
+def stream(device: int, n_windows: int = 100, *, window: int = 20, anomaly_rate: float = 0.2,
+           difficulty: float = 0.5, dirichlet_alpha: float | None = 1.0,
+           seed: int = SEED) -> Iterator[Window]:
+    """Yield one device's windows in time order, as a gateway would receive them.
+
+    Device ``d`` with the same arguments streams the same windows ``generate`` would give it
+    (``generate`` draws the kind mixes for all devices first, so pass the same ``dirichlet_alpha``
+    and a ``device`` below the ``n_devices`` you compare with).
+    """
+    _check_count("device", device, 0)
+    data = generate(device + 1, n_windows, window=window, anomaly_rate=anomaly_rate,
+                    difficulty=difficulty, dirichlet_alpha=dirichlet_alpha, seed=seed)
+    mine = data.subset(data.device == device)
+    for i in range(len(mine)):
+        yield Window(device, int(mine.start[i]), mine.X[i], int(mine.y[i]), str(mine.kind[i]), str(mine.subkind[i]))
+
+
+def split(data: TrafficDataset, *, test_size: float = 0.2, val_size: float = 0.1,
+          seed: int = SEED) -> tuple[TrafficDataset, TrafficDataset, TrafficDataset]:
+    """Split windows into (train, validation, test), stratified by anomaly kind.
+
+    Windows never overlap, so no time step is in two parts. Fit the :class:`Standardizer` on
+    the train part only.
+    """
+    from sklearn.model_selection import train_test_split
+
+    _check_range("test_size", test_size, 0.01, 0.9)
+    _check_range("val_size", val_size, 0.0, 0.9)
+    if test_size + val_size >= 0.95:
+        raise ValueError("test_size + val_size must leave some windows for training.")
+    index = np.arange(len(data))
+    strat = data.kind if min(np.unique(data.kind, return_counts=True)[1]) >= 3 else None
+    rest, test = train_test_split(index, test_size=test_size, random_state=seed, stratify=strat)
+    if val_size == 0:
+        return data.subset(rest), data.subset(rest[:0]), data.subset(test)
+    strat_rest = strat[rest] if strat is not None else None
+    train, val = train_test_split(rest, test_size=val_size / (1 - test_size), random_state=seed, stratify=strat_rest)
+    return data.subset(np.sort(train)), data.subset(np.sort(val)), data.subset(np.sort(test))
+
+
+def split_by_device(data: TrafficDataset) -> dict[int, TrafficDataset]:
+    """One dataset per device id: the natural non-IID partition for federated learning."""
+    return {int(d): data.subset(data.device == d) for d in np.unique(data.device)}
+
+
+@dataclass
+class Standardizer:
+    """Z-score normalization per feature (paper Eq. 3), fitted on training windows only.
+
+    Wraps scikit-learn's ``StandardScaler`` over every (window, step) row of a feature.
+    """
+
+    mean: np.ndarray | None = None
+    scale: np.ndarray | None = None
+
+    def fit(self, data: TrafficDataset | np.ndarray) -> "Standardizer":
+        from sklearn.preprocessing import StandardScaler
+
+        X = data.X if isinstance(data, TrafficDataset) else np.asarray(data)
+        if X.ndim != 3 or len(X) == 0:
+            raise ValueError("fit needs windows shaped (windows, steps, features) and at least one window.")
+        scaler = StandardScaler().fit(X.reshape(-1, X.shape[-1]))
+        self.mean = scaler.mean_.astype(np.float32)
+        self.scale = scaler.scale_.astype(np.float32)
+        return self
+
+    def transform(self, data: TrafficDataset | np.ndarray) -> np.ndarray:
+        """Standardized copy of the windows (float32)."""
+        if self.mean is None:
+            raise ValueError("Standardizer is not fitted: call fit(train) first.")
+        X = data.X if isinstance(data, TrafficDataset) else np.asarray(data, dtype=np.float32)
+        if X.shape[-1] != len(self.mean):
+            raise ValueError(f"expected {len(self.mean)} features per step, got {X.shape[-1]}.")
+        return ((X - self.mean) / self.scale).astype(np.float32)
+
+
+_NORMAL_LABELS = {"0", "0.0", "normal", "benign", "false", "no"}
+
+
+def load_csv(path: str | PathLike, *, features: Mapping[str, str] | Sequence[str], label: str,
+             device: str | None = None, kind: str | None = None, window: int = 20,
+             stride: int | None = None, normal_labels: Sequence[str] = tuple(_NORMAL_LABELS)) -> TrafficDataset:
+    """Load a real IoMT dataset (one row per packet/flow/time step) into windows.
+
+    Args:
+        path: a CSV file with a header row.
+        features: the CSV columns to use, either a list of names or a mapping
+            ``{kit name: CSV column}`` (e.g. ``{"heart_rate": "Pulse_Rate"}``); the dataset's
+            ``features`` get the kit names.
+        label: the label column: 0/1, or text where any value in ``normal_labels`` is normal.
+        device: optional column of device/patient ids; rows are windowed per device, in file order.
+        kind: optional column naming the anomaly kind (else anomalous windows get "anomaly").
+        window: rows per window; a window is anomalous if any of its rows is.
+        stride: rows between window starts (default ``window``: no overlap, no leakage).
+
+    Raises ``FileNotFoundError`` for a missing file and ``ValueError`` for an unreadable file,
+    missing or non-numeric columns, or too few rows for one window.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No CSV file at {path}.")
+    _check_count("window", window, 1)
+    stride = window if stride is None else stride
+    _check_count("stride", stride, 1)
+    if isinstance(features, Mapping):
+        names, columns = list(features.keys()), list(features.values())
+    elif isinstance(features, (list, tuple)) and all(isinstance(c, str) for c in features):
+        names, columns = list(features), list(features)
+    else:
+        raise TypeError("features must be a list of column names or a {kit name: column} mapping.")
+    if not columns:
+        raise ValueError("features is empty: name at least one CSV column.")
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path.name} is not a readable CSV file ({type(error).__name__}: {error}).") from None
+    wanted = columns + [label] + [c for c in (device, kind) if c]
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path.name} has no column(s) {missing}; it has {list(frame.columns)}. "
+                         "Fix the column mapping.")
+    values = frame[columns].apply(pd.to_numeric, errors="coerce")
+    bad = [c for c in columns if values[c].isna().any()]
+    if bad:
+        rows = int(values[bad].isna().any(axis=1).sum())
+        raise ValueError(f"column(s) {bad} hold empty or non-numeric values in {rows} row(s): clean them first.")
+    normal = {str(v).strip().lower() for v in normal_labels}
+    row_y = (~frame[label].astype(str).str.strip().str.lower().isin(normal)).to_numpy()
+    groups = frame[device].to_numpy() if device else np.zeros(len(frame), dtype=int)
+    row_kind = frame[kind].astype(str).to_numpy() if kind else np.where(row_y, "anomaly", "normal")
+    X, y, kinds, devices, starts = [], [], [], [], []
+    for g in pd.unique(groups):
+        rows = np.flatnonzero(groups == g)
+        for s in range(0, len(rows) - window + 1, stride):
+            idx = rows[s:s + window]
+            X.append(values.to_numpy(dtype=np.float32)[idx])
+            anomalous = bool(row_y[idx].any())
+            y.append(int(anomalous))
+            kinds.append(next((row_kind[i] for i in idx if row_y[i]), "normal") if anomalous else "normal")
+            devices.append(g)
+            starts.append(s)
+    if not X:
+        raise ValueError(f"{path.name} has fewer than window={window} rows per device: lower window.")
+    device_ids = pd.factorize(np.asarray(devices))[0]
+    kinds = np.asarray(kinds)
+    return TrafficDataset(np.stack(X), np.asarray(y, dtype=np.int8), kinds, kinds.copy(),
+                          device_ids.astype(np.int32), np.asarray(starts, dtype=np.int64), tuple(names))
+
+
+def plot_kinds(data: TrafficDataset, features: Sequence[str] = ("delay_ms", "loss_rate", "heart_rate", "spo2"),
+               seed: int = SEED):
+    """A figure: one example window of each kind (columns) for a few features (rows)."""
+    import matplotlib.pyplot as plt
+
+    missing = [f for f in features if f not in data.features]
+    if missing:
+        raise ValueError(f"unknown feature(s) {missing}; choose from {list(data.features)}.")
+    rng = np.random.default_rng(seed)
+    kinds = [k for k in KINDS if np.any(data.kind == k)]
+    fig, axes = plt.subplots(len(features), len(kinds), figsize=(2.6 * len(kinds), 1.7 * len(features)),
+                             sharex=True, squeeze=False)
+    for c, k in enumerate(kinds):
+        i = rng.choice(np.flatnonzero(data.kind == k))
+        for r, f in enumerate(features):
+            ax = axes[r, c]
+            ax.plot(data.X[i, :, data.features.index(f)], color="tab:blue" if k == "normal" else "tab:red")
+            if data.onset[i] >= 0:
+                ax.axvspan(data.onset[i] - 0.5, data.end[i] - 0.5, color="tab:red", alpha=0.08)
+            if r == 0:
+                ax.set_title(f"{k}\n({data.subkind[i]})", fontsize=9)
+            if c == 0:
+                ax.set_ylabel(f"{f}\n[{UNITS.get(f, '')}]", fontsize=8)
+            ax.tick_params(labelsize=7)
+    for ax in axes[-1]:
+        ax.set_xlabel("time step", fontsize=8)
+    fig.tight_layout()
+    return fig
