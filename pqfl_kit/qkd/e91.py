@@ -1,0 +1,397 @@
+"""The E91 protocol (Ekert 1991) simulated with Qiskit, with an intercept-resend eavesdropper.
+
+What is modelled (Ekert, PRL 67, 661 (1991); the E91 nano-network paper, Algorithm 2):
+
+* A source emits Bell pairs |Phi+> = (|00> + |11>)/sqrt(2) (qubit 0 to Alice, qubit 1 to Bob).
+* Each side measures along a random angle t in the x-z plane of the Bloch sphere (gate
+  Ry(-t), then a Z measurement). Ekert's angles: Alice 0, pi/4, pi/2; Bob pi/4, pi/2, 3pi/4.
+  For |Phi+> the correlation is E(a, b) = cos(a - b).
+* Pairs with equal angles (Alice pi/4 & Bob pi/4, Alice pi/2 & Bob pi/2: 2 of 9 basis pairs)
+  give perfectly correlated bits: the sifted key. Four mismatched pairs give the CHSH value
+  S = E(a1,b1) - E(a1,b3) + E(a3,b1) + E(a3,b3), which is 2*sqrt(2) for |Phi+> and at most 2
+  for any local-realistic (classical, or measured-by-Eve) source (Clauser et al., PRL 23, 880 (1969)).
+* Eve intercepts a fraction of Bob's photons, measures along one of Bob's angles (``"bob"``)
+  or a uniformly random angle (``"uniform"``), and resends the state she saw.
+* Channel noise: a depolarizing channel rho -> (1-p) rho + p I/2 on each photon
+  (Nielsen & Chuang, section 8.3.4), written as a Kraus instruction in the circuit.
+
+Simulation (both engines run the same circuits, one per basis group, with per-group seeds drawn
+from one numpy Generator):
+
+* ``engine="fast"`` (default): Eve's measurement is deferred (a CNOT copies Bob's qubit, in
+  her basis, onto an ancilla that is measured at the end; Nielsen & Chuang section 4.4), so every
+  group is a measure-at-the-end circuit. Qiskit's ``DensityMatrix`` evolves it exactly
+  (noise included) and the group's outcomes are drawn from its Born probabilities, which is
+  what Qiskit's samplers do internally. Distributions are cached per distinct circuit.
+* ``engine="aer"``: the straightforward route, Eve as a real mid-circuit measurement on
+  ``qiskit_aer.AerSimulator`` (runs shot by shot). Slow; the reference the fast path is tested
+  against.
+
+Uniform-angle Eve: her angle is drawn uniformly from 12 equally spaced angles in [0, pi)
+(angles t and t + pi are the same measurement). Every statistic here depends on her angle only
+through cos(2 t) and sin(2 t), whose averages over such a grid are exactly those of a
+continuous uniform angle, so this is not an approximation for S or QBER.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+__all__ = ["ALICE_ANGLES", "BOB_ANGLES", "CHSH_TERMS", "KEY_BASES", "EVE_STRATEGIES", "QBER_LIMIT",
+           "MIN_PAIRS", "MAX_PAIRS", "E91Result", "run_e91", "e91_circuit", "theory_chsh",
+           "theory_qber", "detection_probability", "validate_parameters"]
+
+ALICE_ANGLES = (0.0, math.pi / 4, math.pi / 2)
+BOB_ANGLES = (math.pi / 4, math.pi / 2, 3 * math.pi / 4)
+ANGLE_LABELS = {0.0: "0", math.pi / 4: "π/4", math.pi / 2: "π/2", 3 * math.pi / 4: "3π/4"}
+#: (Alice basis index, Bob basis index) -> sign in Ekert's CHSH combination
+CHSH_TERMS = {(0, 0): +1, (0, 2): -1, (2, 0): +1, (2, 2): +1}
+#: basis pairs with equal angles: their bits form the sifted key
+KEY_BASES = ((1, 0), (2, 1))
+EVE_STRATEGIES = ("bob", "uniform")
+UNIFORM_EVE_ANGLES = tuple(k * math.pi / 12 for k in range(12))
+ENGINES = ("fast", "aer")
+MIN_PAIRS = 100  # below this a CHSH basis group (1/9 of the pairs) is often nearly empty
+MAX_PAIRS = 2_000_000
+CONFIDENCE_SIGMAS = 3.0  # abort unless S - 3 sigma > 2 (one-sided 99.87 %)
+
+
+def _binary_entropy(q: float) -> float:
+    return 0.0 if q <= 0 or q >= 1 else -q * math.log2(q) - (1 - q) * math.log2(1 - q)
+
+
+def _qber_limit() -> float:
+    """Largest QBER with a positive Shor-Preskill rate 1 - 2 h(Q) (PRL 85, 441 (2000)): ~11.0 %."""
+    lo, hi = 0.0, 0.5
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if 1 - 2 * _binary_entropy(mid) > 0 else (lo, mid)
+    return lo
+
+
+QBER_LIMIT = _qber_limit()
+
+
+def validate_parameters(n_pairs, eve_fraction: float = 0.0, eve_bases: str = "bob", noise: float = 0.0,
+                        engine: str = "fast") -> None:
+    """Raise ``TypeError``/``ValueError`` with a plain message for parameters ``run_e91`` cannot use."""
+    if isinstance(n_pairs, bool) or not isinstance(n_pairs, (int, np.integer)):
+        raise TypeError(f"n_pairs must be a whole number, got {n_pairs!r}")
+    if n_pairs < MIN_PAIRS:
+        raise ValueError(f"n_pairs = {n_pairs} is too few for a CHSH estimate: use at least {MIN_PAIRS} "
+                         "(each of the four CHSH basis pairs gets only about 1/9 of them).")
+    if n_pairs > MAX_PAIRS:
+        raise ValueError(f"n_pairs = {n_pairs} is more than this simulation allows ({MAX_PAIRS:,}).")
+    for name, value in (("eve_fraction", eve_fraction), ("noise", noise)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{name} must be a number between 0 and 1, got {value!r}")
+        if not 0.0 <= float(value) <= 1.0:
+            raise ValueError(f"{name} = {value} is outside [0, 1]: it is a probability.")
+    if eve_bases not in EVE_STRATEGIES:
+        raise ValueError(f"unknown Eve strategy {eve_bases!r}: choose 'bob' (Bob's three angles) "
+                         "or 'uniform' (a uniformly random angle).")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: choose one of {ENGINES}")
+
+
+@lru_cache(maxsize=16)
+def _depolarizing(noise: float):
+    """Depolarizing channel rho -> (1-p) rho + p I/2 as a Kraus instruction (N&C eq. 8.102)."""
+    from qiskit.quantum_info import Kraus
+
+    i2, x = np.eye(2), np.array([[0, 1], [1, 0]])
+    y, z = np.array([[0, -1j], [1j, 0]]), np.diag([1.0, -1.0])
+    ops = [math.sqrt(1 - 3 * noise / 4) * i2] + [math.sqrt(noise / 4) * m for m in (x, y, z)]
+    instruction = Kraus(ops).to_instruction()
+    instruction.label = f"depol({noise:g})"
+    return instruction
+
+
+def e91_circuit(alice_angle: float, bob_angle: float, *, eve_angle: float | None = None, noise: float = 0.0,
+                eve_measurement: str = "deferred", measure: bool = True):
+    """One E91 round as a Qiskit circuit: qubit 0 Alice, 1 Bob, 2 Eve's ancilla (if Eve).
+
+    ``eve_measurement="deferred"`` copies Bob's qubit (rotated into Eve's basis) onto the
+    ancilla with a CNOT and rotates it back: Bob then receives exactly the state Eve would
+    resend. ``"midcircuit"`` measures Bob's qubit itself mid-circuit and resends the result.
+    Classical bits: 0 Alice, 1 Bob, 2 Eve.
+    """
+    from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
+
+    if eve_measurement not in ("deferred", "midcircuit"):
+        raise ValueError("eve_measurement must be 'deferred' or 'midcircuit'")
+    eve = eve_angle is not None
+    qubits = QuantumRegister(3 if (eve and eve_measurement == "deferred") else 2, "q")
+    bits = ClassicalRegister(3 if eve else 2, "c")
+    qc = QuantumCircuit(qubits, bits, name="e91")
+    qc.h(0)
+    qc.cx(0, 1)  # |Phi+>
+    if noise > 0:
+        qc.append(_depolarizing(float(noise)), [0])
+        qc.append(_depolarizing(float(noise)), [1])
+    if eve:
+        qc.barrier()
+        qc.ry(-eve_angle, 1)
+        if eve_measurement == "deferred":
+            qc.cx(1, 2)
+        else:
+            qc.measure(1, 2)
+        qc.ry(eve_angle, 1)
+        qc.barrier()
+    qc.ry(-alice_angle, 0)
+    qc.ry(-bob_angle, 1)
+    if measure:
+        qc.measure(0, 0)
+        qc.measure(1, 1)
+        if eve and eve_measurement == "deferred":
+            qc.measure(2, 2)
+    return qc
+
+
+@lru_cache(maxsize=4096)
+def _born_distribution(alice: int, bob: int, eve_angle: float | None, noise: float) -> np.ndarray:
+    """Exact outcome probabilities of one group's circuit; index = alice + 2 bob + 4 eve."""
+    from qiskit.quantum_info import DensityMatrix
+
+    qc = e91_circuit(ALICE_ANGLES[alice], BOB_ANGLES[bob], eve_angle=eve_angle, noise=noise, measure=False)
+    probs = np.clip(DensityMatrix(qc).probabilities(), 0.0, None)
+    return probs / probs.sum()
+
+
+def _sample_fast(alice: int, bob: int, eve_angle: float | None, noise: float, shots: int,
+                 seed: int) -> np.ndarray:
+    probs = _born_distribution(alice, bob, eve_angle, noise)
+    return np.random.default_rng(seed).choice(probs.size, size=shots, p=probs)
+
+
+def _sample_aer(alice: int, bob: int, eve_angle: float | None, noise: float, shots: int,
+                seed: int) -> np.ndarray:
+    from qiskit_aer import AerSimulator
+
+    qc = e91_circuit(ALICE_ANGLES[alice], BOB_ANGLES[bob], eve_angle=eve_angle, noise=noise,
+                     eve_measurement="midcircuit")
+    memory = AerSimulator(seed_simulator=seed).run(qc, shots=shots, memory=True).result().get_memory()
+    return np.fromiter((int(m, 2) for m in memory), dtype=np.int64, count=shots)
+
+
+@dataclass
+class E91Result:
+    """Everything one E91 run produced. Arrays have one entry per pair.
+
+    ``chsh`` is Ekert's S with its standard error; ``qber`` the error rate of the sifted key;
+    ``aborted`` is True when S is not above 2 by ``CONFIDENCE_SIGMAS`` standard errors or the
+    QBER exceeds ``QBER_LIMIT``; ``reason`` says which.
+    """
+
+    n_pairs: int
+    eve_fraction: float
+    eve_bases: str
+    noise: float
+    seed: int | None
+    engine: str
+    alice_bases: np.ndarray  # index into ALICE_ANGLES
+    bob_bases: np.ndarray  # index into BOB_ANGLES
+    alice_bits: np.ndarray
+    bob_bits: np.ndarray
+    eve_mask: np.ndarray  # True where Eve intercepted
+    eve_angles: np.ndarray  # her angle (nan where she did not intercept)
+    eve_bits: np.ndarray  # her result (-1 where she did not intercept)
+    correlations: dict = field(default_factory=dict)  # (i, j) -> (E, count)
+    chsh: float = float("nan")
+    chsh_stderr: float = float("nan")
+    qber: float = float("nan")
+    key_alice: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
+    key_bob: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
+    aborted: bool = True
+    reason: str = ""
+
+    @property
+    def key_mask(self) -> np.ndarray:
+        """True for pairs whose bases match (they feed the sifted key)."""
+        return np.isin(self.alice_bases * 3 + self.bob_bases, [a * 3 + b for a, b in KEY_BASES])
+
+    @property
+    def key_fraction(self) -> float:
+        """Sifted key bits per pair (2/9 expected)."""
+        return len(self.key_alice) / self.n_pairs
+
+    @property
+    def verdict(self) -> str:
+        return "ABORTED" if self.aborted else "KEY ACCEPTED"
+
+    def summary(self) -> dict:
+        """The headline numbers as a plain dict."""
+        return {"pairs": self.n_pairs, "S": round(self.chsh, 4), "S_stderr": round(self.chsh_stderr, 4),
+                "QBER": round(self.qber, 4), "sifted_bits": len(self.key_alice),
+                "key_fraction": round(self.key_fraction, 4), "verdict": self.verdict, "reason": self.reason}
+
+    def pairs_table(self, rows: int = 10):
+        """A pandas table of the first ``rows`` pairs: what Alice, Bob and Eve each hold."""
+        import pandas as pd
+
+        n = min(rows, self.n_pairs)
+        use = np.where(self.key_mask[:n], "key", np.where(
+            np.isin(self.alice_bases[:n] * 3 + self.bob_bases[:n], [a * 3 + b for a, b in CHSH_TERMS]),
+            "CHSH test", "discarded"))
+        eve_angle = [(_angle_label(a) if m else "-") for a, m in zip(self.eve_angles[:n], self.eve_mask[:n])]
+        return pd.DataFrame({
+            "Alice angle": [_angle_label(ALICE_ANGLES[i]) for i in self.alice_bases[:n]],
+            "Alice bit": self.alice_bits[:n],
+            "Bob angle": [_angle_label(BOB_ANGLES[i]) for i in self.bob_bases[:n]],
+            "Bob bit": self.bob_bits[:n],
+            "Eve angle": eve_angle,
+            "Eve bit": [str(b) if b >= 0 else "-" for b in self.eve_bits[:n]],
+            "used for": use,
+        }, index=pd.RangeIndex(n, name="pair"))
+
+    def __repr__(self) -> str:
+        return (f"E91Result(pairs={self.n_pairs}, S={self.chsh:.3f}±{self.chsh_stderr:.3f}, "
+                f"QBER={self.qber:.3%}, sifted={len(self.key_alice)}, {self.verdict})")
+
+
+def _angle_label(angle: float) -> str:
+    for value, label in ANGLE_LABELS.items():
+        if abs(angle - value) < 1e-9:
+            return label
+    return f"{math.degrees(angle):.0f}°"
+
+
+def run_e91(n_pairs: int, *, eve_fraction: float = 0.0, eve_bases: str = "bob", noise: float = 0.0,
+            seed: int | None = None, engine: str = "fast") -> E91Result:
+    """Run E91 on ``n_pairs`` Bell pairs; see the module docstring for the model.
+
+    Parameters: ``eve_fraction`` in [0, 1] is the share of Bob's photons Eve intercepts;
+    ``eve_bases`` is "bob" or "uniform"; ``noise`` in [0, 1] is the depolarizing probability
+    per photon; ``seed`` fixes every random choice; ``engine`` is "fast" or "aer" (slow reference).
+    """
+    validate_parameters(n_pairs, eve_fraction, eve_bases, noise, engine)
+    n, f, p = int(n_pairs), float(eve_fraction), float(noise)
+    rng = np.random.default_rng(seed)
+    alice_bases = rng.integers(0, 3, n)
+    bob_bases = rng.integers(0, 3, n)
+    eve_mask = rng.random(n) < f
+    eve_choices = BOB_ANGLES if eve_bases == "bob" else UNIFORM_EVE_ANGLES
+    eve_index = np.where(eve_mask, rng.integers(0, len(eve_choices), n), -1)
+
+    group_ids = (alice_bases * 3 + bob_bases) * (len(eve_choices) + 1) + (eve_index + 1)
+    groups, inverse = np.unique(group_ids, return_inverse=True)
+    seeds = rng.integers(0, 2**63 - 1, size=len(groups))
+    sample = _sample_fast if engine == "fast" else _sample_aer
+    outcomes = np.empty(n, dtype=np.int64)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(groups) + 1))
+    for g, gid in enumerate(groups):
+        members = order[bounds[g]:bounds[g + 1]]
+        basis_pair, eve_slot = divmod(int(gid), len(eve_choices) + 1)
+        a, b = divmod(basis_pair, 3)
+        eve_angle = eve_choices[eve_slot - 1] if eve_slot else None
+        outcomes[members] = sample(a, b, eve_angle, p, len(members), int(seeds[g]))
+
+    alice_bits = (outcomes & 1).astype(np.uint8)
+    bob_bits = ((outcomes >> 1) & 1).astype(np.uint8)
+    eve_bits = np.where(eve_mask, (outcomes >> 2) & 1, -1).astype(np.int8)
+    eve_angles = np.where(eve_mask, np.asarray(eve_choices)[np.maximum(eve_index, 0)], np.nan)
+    result = E91Result(n, f, eve_bases, p, seed, engine, alice_bases, bob_bases, alice_bits, bob_bits,
+                       eve_mask, eve_angles, eve_bits)
+    _analyse(result)
+    return result
+
+
+def _analyse(r: E91Result) -> None:
+    """CHSH estimate with standard error, sifting, QBER and the abort decision (fills ``r``)."""
+    agree = r.alice_bits == r.bob_bits
+    s, variance = 0.0, 0.0
+    for (i, j), sign in CHSH_TERMS.items():
+        mask = (r.alice_bases == i) & (r.bob_bases == j)
+        count = int(mask.sum())
+        e = 2.0 * agree[mask].mean() - 1.0 if count else float("nan")
+        r.correlations[(i, j)] = (e, count)
+        s += sign * e
+        variance += (1.0 - e * e) / count if count > 1 else float("inf")
+    r.chsh, r.chsh_stderr = s, math.sqrt(variance)
+    key = r.key_mask
+    r.key_alice, r.key_bob = r.alice_bits[key], r.bob_bits[key]
+    r.qber = float(np.mean(r.key_alice != r.key_bob)) if key.any() else float("nan")
+    if not math.isfinite(r.chsh) or not math.isfinite(r.chsh_stderr):
+        r.aborted, r.reason = True, "too few pairs in a CHSH basis group to estimate S: use more pairs"
+    elif r.chsh - CONFIDENCE_SIGMAS * r.chsh_stderr <= 2.0:
+        r.aborted = True
+        r.reason = (f"S = {r.chsh:.3f} ± {r.chsh_stderr:.3f} is not above the classical bound 2 by "
+                    f"{CONFIDENCE_SIGMAS:g} standard errors: the pairs may not be entangled "
+                    "(eavesdropper or too much noise)")
+    elif not math.isfinite(r.qber) or r.qber > QBER_LIMIT:
+        r.aborted = True
+        r.reason = f"QBER = {r.qber:.1%} is above the tolerable {QBER_LIMIT:.1%}: no secret key can be distilled"
+    else:
+        r.aborted, r.reason = False, f"S = {r.chsh:.3f} ± {r.chsh_stderr:.3f} > 2 and QBER = {r.qber:.1%}"
+
+
+# ---- theory (for plots and tests) ----------------------------------------------------------
+
+def _eve_key_correlation(eve_bases: str) -> float:
+    """E(t, t) for a key pair when Eve intercepts every photon: mean of cos^2(t - e)."""
+    if eve_bases == "uniform":
+        return 0.5
+    values = [math.cos(t - e) ** 2 for t in (ALICE_ANGLES[a] for a, _ in KEY_BASES) for e in BOB_ANGLES]
+    return float(np.mean(values))  # 7/12
+
+
+def theory_chsh(eve_fraction: float = 0.0, noise: float = 0.0) -> float:
+    """Expected S: (1 - p)^2 (2 sqrt 2 - f sqrt 2), for either Eve strategy."""
+    return (1 - noise) ** 2 * (2 * math.sqrt(2) - eve_fraction * math.sqrt(2))
+
+
+def theory_qber(eve_fraction: float = 0.0, eve_bases: str = "bob", noise: float = 0.0) -> float:
+    """Expected QBER: (1 - E_key)/2 with E_key = (1-p)^2 (1 - f + f c); c = 7/12 ("bob") or 1/2."""
+    c = _eve_key_correlation(eve_bases)
+    return (1 - (1 - noise) ** 2 * (1 - eve_fraction + eve_fraction * c)) / 2
+
+
+def _theory_chsh_stderr(n_pairs: int, eve_fraction: float, eve_bases: str, noise: float) -> float:
+    shrink = (1 - noise) ** 2
+    variance = 0.0
+    for (i, j) in CHSH_TERMS:
+        a, b = ALICE_ANGLES[i], BOB_ANGLES[j]
+        eve_e = 0.5 * math.cos(a - b) if eve_bases == "uniform" else float(
+            np.mean([math.cos(a - e) * math.cos(b - e) for e in BOB_ANGLES]))
+        e = shrink * ((1 - eve_fraction) * math.cos(a - b) + eve_fraction * eve_e)
+        variance += (1 - e * e) / (n_pairs / 9)
+    return math.sqrt(variance)
+
+
+def detection_probability(n_pairs, eve_fraction: float, eve_bases: str = "bob", noise: float = 0.0,
+                          criterion: str = "abort"):
+    """Probability that a run of ``n_pairs`` aborts (``criterion="abort"``) or notices Eve.
+
+    ``"notice"``: Alice and Bob know their channel's noise, so they notice Eve when S falls
+    3 sigma below, or the QBER rises 3 sigma above, the values expected without her. A small
+    Eve is then noticed but tolerated (the key survives, privacy amplification removes what she
+    learned), while the abort test only fires when no secret key is possible.
+
+    Normal approximation: the CHSH groups and the key groups are disjoint sets of pairs, so the
+    two tests are independent: P = 1 - P(S passes) P(QBER passes), with S ~ N(S_th, sigma_S) and
+    the QBER estimate ~ N(Q, Q(1-Q)/(2n/9)). Accepts a number or an array of pair counts.
+    """
+    from scipy.stats import norm
+
+    if criterion not in ("abort", "notice"):
+        raise ValueError("criterion must be 'abort' or 'notice'")
+    counts = np.atleast_1d(np.asarray(n_pairs, dtype=float))
+    s_th, q_th = theory_chsh(eve_fraction, noise), theory_qber(eve_fraction, eve_bases, noise)
+    s_0, q_0 = theory_chsh(0.0, noise), theory_qber(0.0, eve_bases, noise)
+    out = []
+    for n in counts:
+        sigma = _theory_chsh_stderr(n, eve_fraction, eve_bases, noise)
+        q_sigma = math.sqrt(max(q_th * (1 - q_th), 1e-12) / (2 * n / 9))
+        if criterion == "abort":
+            s_cut, q_cut = 2 + CONFIDENCE_SIGMAS * sigma, QBER_LIMIT
+        else:
+            s_cut = s_0 - CONFIDENCE_SIGMAS * _theory_chsh_stderr(n, 0.0, eve_bases, noise)
+            q_cut = q_0 + CONFIDENCE_SIGMAS * math.sqrt(max(q_0 * (1 - q_0), 1e-12) / (2 * n / 9))
+        p_s_pass = norm.sf(s_cut, loc=s_th, scale=sigma)
+        p_q_pass = norm.cdf(q_cut, loc=q_th, scale=q_sigma)
+        out.append(1 - p_s_pass * p_q_pass)
+    return out[0] if np.ndim(n_pairs) == 0 else np.array(out)

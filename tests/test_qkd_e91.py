@@ -1,0 +1,151 @@
+"""Physics of the E91 simulation: CHSH, QBER, noise, Eve, abort rates, engine agreement.
+
+Sample sizes are chosen so the tolerance is about 4 standard errors of the estimate; every
+statistical test uses a fixed seed, so a failure is reproducible, not flaky.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from pqfl_kit.qkd.e91 import (CHSH_TERMS, KEY_BASES, QBER_LIMIT, detection_probability, e91_circuit,
+                              run_e91, theory_chsh, theory_qber)
+
+SQRT2 = math.sqrt(2)
+
+
+def qber_stderr(q: float, n: int) -> float:
+    return math.sqrt(max(q * (1 - q), 1e-4) / n)
+
+
+def test_theory_values_from_the_issue():
+    assert theory_chsh() == pytest.approx(2 * SQRT2)
+    assert theory_chsh(1.0) == pytest.approx(SQRT2)
+    assert theory_chsh(0.0, 0.1) == pytest.approx(2 * SQRT2 * 0.81)
+    assert theory_qber(1.0, "bob") == pytest.approx(5 / 24)  # 20.8 %
+    assert theory_qber(1.0, "uniform") == pytest.approx(0.25)
+    assert theory_qber() == 0.0
+    assert QBER_LIMIT == pytest.approx(0.110, abs=5e-4)
+
+
+def test_no_eve_no_noise_violates_chsh_maximally():
+    r = run_e91(60_000, seed=11)
+    assert abs(r.chsh - 2 * SQRT2) < 4 * r.chsh_stderr
+    assert r.qber == 0.0 and np.array_equal(r.key_alice, r.key_bob)
+    assert abs(r.key_fraction - 2 / 9) < 4 * math.sqrt((2 / 9) * (7 / 9) / r.n_pairs)
+    assert not r.aborted and "QBER" in r.reason
+    for (i, j), (e, count) in r.correlations.items():
+        assert count > 5000 and (i, j) in CHSH_TERMS
+    assert set(KEY_BASES) == {(1, 0), (2, 1)}
+
+
+@pytest.mark.parametrize("strategy", ["bob", "uniform"])
+@pytest.mark.parametrize("fraction", [0.5, 1.0])
+def test_eve_lowers_s_and_raises_qber(strategy, fraction):
+    r = run_e91(60_000, eve_fraction=fraction, eve_bases=strategy, seed=21)
+    assert abs(r.chsh - (2 * SQRT2 - fraction * SQRT2)) < 4 * r.chsh_stderr
+    expected_q = theory_qber(fraction, strategy)
+    assert abs(r.qber - expected_q) < 4 * qber_stderr(expected_q, len(r.key_alice))
+    assert abs(r.eve_mask.mean() - fraction) < 4 * math.sqrt(fraction * (1 - fraction) / r.n_pairs) + 1e-12
+    # full interception aborts; half interception along Bob's bases is tolerated at this size
+    # (S - 3 sigma > 2 and QBER 10.4 % < 11 %: privacy amplification removes what Eve learned),
+    # with uniform angles the QBER (12.5 %) is too high
+    assert r.aborted == (fraction == 1.0 or strategy == "uniform")
+
+
+def test_eve_strategies_really_differ_at_full_interception():
+    bob = run_e91(60_000, eve_fraction=1.0, eve_bases="bob", seed=5)
+    uniform = run_e91(60_000, eve_fraction=1.0, eve_bases="uniform", seed=5)
+    gap = uniform.qber - bob.qber
+    assert gap > 4 * math.hypot(qber_stderr(0.25, 13_000), qber_stderr(0.208, 13_000))
+    assert set(np.unique(bob.eve_angles[bob.eve_mask]).round(6)) == {round(math.pi / 4 * k, 6) for k in (1, 2, 3)}
+    assert len(np.unique(uniform.eve_angles[uniform.eve_mask])) == 12
+
+
+@pytest.mark.parametrize("p", [0.1, 0.3])
+def test_depolarizing_noise_shrinks_s(p):
+    r = run_e91(60_000, noise=p, seed=31)
+    assert abs(r.chsh - 2 * SQRT2 * (1 - p) ** 2) < 4 * r.chsh_stderr
+    expected_q = theory_qber(0.0, "bob", p)
+    assert abs(r.qber - expected_q) < 4 * qber_stderr(expected_q, len(r.key_alice))
+
+
+def test_abort_rate_with_full_eve_and_false_abort_rate_without():
+    eve_aborts = [run_e91(2000, eve_fraction=1.0, seed=1000 + i).aborted for i in range(200)]
+    clean_aborts = [run_e91(2000, seed=5000 + i).aborted for i in range(200)]
+    assert np.mean(eve_aborts) >= 0.99
+    assert np.mean(clean_aborts) <= 0.01
+
+
+def test_detection_probability_model_matches_simulation():
+    p = detection_probability(1000, 0.3)
+    rate = np.mean([run_e91(1000, eve_fraction=0.3, seed=9000 + i).aborted for i in range(200)])
+    assert 0.3 < p < 0.9
+    assert abs(rate - p) < 4 * math.sqrt(p * (1 - p) / 200)
+    sizes = [200, 500, 1000, 2000, 5000]
+    assert np.all(np.diff(detection_probability(sizes, 0.6)) > 0)  # S < 2: more pairs, surer abort
+    assert np.all(np.diff(detection_probability(sizes, 0.3)) < 0)  # S > 2: more pairs, surer accept
+    assert np.all(np.diff(detection_probability(sizes, 0.3, criterion="notice")) > 0)  # but noticed
+    assert detection_probability(2000, 1.0) > 0.999 and detection_probability(2000, 0.0) < 1e-3
+
+
+def test_seeds_reproduce_and_groups_are_independent():
+    a, b = run_e91(5000, eve_fraction=0.4, seed=3), run_e91(5000, eve_fraction=0.4, seed=3)
+    assert np.array_equal(a.alice_bits, b.alice_bits) and np.array_equal(a.eve_bits, b.eve_bits)
+    c = run_e91(5000, eve_fraction=0.4, seed=4)
+    assert not np.array_equal(a.alice_bits, c.alice_bits)
+    # one seed reused for every group would give groups identical bit sequences
+    r = run_e91(40_000, seed=8)
+    g1 = r.alice_bits[(r.alice_bases == 0) & (r.bob_bases == 1)][:3000].astype(float)
+    g2 = r.alice_bits[(r.alice_bases == 1) & (r.bob_bases == 2)][:3000].astype(float)
+    assert abs(np.corrcoef(g1, g2)[0, 1]) < 4 / math.sqrt(3000)
+
+
+def test_fast_path_agrees_with_straightforward_aer_midcircuit_path():
+    kwargs = dict(eve_fraction=0.7, noise=0.05, seed=77)
+    fast, aer = run_e91(12_000, engine="fast", **kwargs), run_e91(12_000, engine="aer", **kwargs)
+    assert np.array_equal(fast.alice_bases, aer.alice_bases) and np.array_equal(fast.eve_mask, aer.eve_mask)
+    assert abs(fast.chsh - aer.chsh) < 4 * math.hypot(fast.chsh_stderr, aer.chsh_stderr)
+    q = theory_qber(0.7, "bob", 0.05)
+    assert abs(fast.qber - aer.qber) < 4 * math.sqrt(2) * qber_stderr(q, len(fast.key_alice))
+    # Eve's record agrees with what Bob then sees, at the rate theory predicts, on both paths
+    for r in (fast, aer):
+        assert abs(r.chsh - theory_chsh(0.7, 0.05)) < 4 * r.chsh_stderr
+
+
+def test_circuits_deferred_and_midcircuit():
+    deferred = e91_circuit(0.0, math.pi / 4, eve_angle=math.pi / 2, noise=0.1)
+    mid = e91_circuit(0.0, math.pi / 4, eve_angle=math.pi / 2, eve_measurement="midcircuit")
+    assert deferred.num_qubits == 3 and mid.num_qubits == 2
+    assert deferred.count_ops()["measure"] == 3 and mid.count_ops()["measure"] == 3
+    ops = [inst.operation.name for inst in mid.data]
+    assert ops.index("measure") < ops.index("barrier", ops.index("measure"))  # Eve measures mid-circuit
+    assert "kraus" in deferred.count_ops()
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(n_pairs=50), ValueError, "too few"),
+    (dict(n_pairs=10_000_000), ValueError, "more than"),
+    (dict(n_pairs=2.5), TypeError, "whole number"),
+    (dict(n_pairs=1000, eve_fraction=1.5), ValueError, r"outside \[0, 1\]"),
+    (dict(n_pairs=1000, eve_fraction=-0.1), ValueError, r"outside \[0, 1\]"),
+    (dict(n_pairs=1000, noise=2), ValueError, r"noise = 2 is outside"),
+    (dict(n_pairs=1000, noise="lots"), TypeError, "number"),
+    (dict(n_pairs=1000, eve_bases="diagonal"), ValueError, "unknown Eve strategy"),
+    (dict(n_pairs=1000, engine="gpu"), ValueError, "unknown engine"),
+])
+def test_bad_parameters_raise_clear_errors(kwargs, error, match):
+    n = kwargs.pop("n_pairs")
+    with pytest.raises(error, match=match):
+        run_e91(n, **kwargs)
+
+
+def test_pairs_table_shows_what_each_party_knows():
+    r = run_e91(500, eve_fraction=0.5, seed=2)
+    table = r.pairs_table(12)
+    assert len(table) == 12 and list(table.columns)[-1] == "used for"
+    assert (table["Eve bit"] == "-").sum() == 12 - r.eve_mask[:12].sum()
+    assert set(table["used for"]) <= {"key", "CHSH test", "discarded"}
+    assert "E91Result(pairs=500" in repr(r)
