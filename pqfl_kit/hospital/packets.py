@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hmac as std_hmac
 import json
+import secrets
 import struct
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -181,29 +182,41 @@ def aes_link(device_id: str, patient_id: str, key: bytes) -> tuple[Sender, Link]
             Link(device_id, patient_id, KIND_AES, open_))
 
 
-def channel_link(device_id: str, patient_id: str, device_end, gateway_end, session_key: bytes) -> tuple[Sender, Link]:
+def channel_link(device_id: str, patient_id: str, *, device_end=None, gateway_end=None,
+                 seed: int | None = None) -> tuple[Sender, Link]:
     """A device and its gateway link over the post-quantum secure channel (Ascon-AEAD128).
 
-    ``device_end``/``gateway_end`` are the two ends from :func:`pqfl_kit.pqc.channel.connect_pair`
-    (anything with ``seal(plaintext, associated_data)`` / ``open(packet, associated_data)``);
-    ``session_key`` is the handshake's shared secret, from which eq. 7's K_auth is derived.
+    ``device_end``/``gateway_end`` are the two :class:`~pqfl_kit.pqc.channel.SecureChannel` ends
+    of one handshake; by default :func:`pqfl_kit.pqc.channel.connect_pair` runs a fresh
+    ML-KEM-768 + ML-DSA-65 handshake (``seed`` fixes the long-term identities only).
+
+    The channel keeps its keys private, so eq. 7's session key is *transported* through it: the
+    gateway draws 32 random bytes and sends them to the device sealed in the channel (protected
+    by the ML-KEM secret and the ML-DSA-authenticated handshake); both sides then derive
+    K_auth = HKDF-SHA256(session key).
     """
+    from pqfl_kit.pqc.channel import OVERHEAD, connect_pair
+
     _check_ids(device_id, patient_id)
-    auth_key = derive_auth_key(session_key)
-    probe = device_end.seal(b"", b"pqfl-kit overhead probe")
-    gateway_end.open(probe, b"pqfl-kit overhead probe")  # keeps both ends' counters in step
-    overhead = len(probe) + HMAC_BYTES
+    if (device_end is None) != (gateway_end is None):
+        raise ValueError("pass both device_end and gateway_end (one handshake), or neither")
+    if device_end is None:
+        device_end, gateway_end = connect_pair(seed=seed, device_name=device_id)
+    label = b"pqfl-kit/hospital session key"
+    session_key = secrets.token_bytes(32)
+    device_session_key = device_end.open(gateway_end.seal(session_key, label), label)
+    gateway_auth, device_auth = derive_auth_key(session_key), derive_auth_key(device_session_key)
 
     def seal(header: bytes, plaintext: bytes) -> bytes:
-        return device_end.seal(plaintext, header) + _tag(auth_key, header, plaintext)
+        return device_end.seal(plaintext, header) + _tag(device_auth, header, plaintext)
 
     def open_(header: bytes, body: bytes) -> bytes:
         if len(body) < HMAC_BYTES:
             raise ValueError("body shorter than its HMAC tag")
-        plaintext = gateway_end.open(body[:-HMAC_BYTES], header)
-        if not std_hmac.compare_digest(_tag(auth_key, header, plaintext), body[-HMAC_BYTES:]):
+        plaintext = gateway_end.open(body[:-HMAC_BYTES], header)  # Ascon-AEAD128 tag + channel replay window
+        if not std_hmac.compare_digest(_tag(gateway_auth, header, plaintext), body[-HMAC_BYTES:]):
             raise ValueError("HMAC-SHA256 integrity check failed (eq. 7)")
         return plaintext
 
-    return (Sender(device_id, KIND_CHANNEL, seal, overhead=overhead),
+    return (Sender(device_id, KIND_CHANNEL, seal, overhead=OVERHEAD + HMAC_BYTES),
             Link(device_id, patient_id, KIND_CHANNEL, open_))
