@@ -1,0 +1,30 @@
+"""Federated learning on a simulated Raspberry Pi cluster, PQC-sealed (notebook 05).
+
+* :mod:`~pqfl_kit.fl.cluster`: Pi device profiles, links, time scaling, energy.
+* :mod:`~pqfl_kit.fl.fedavg`: FedAvg, coordinate-wise median, trimmed mean, poisoning.
+* :mod:`~pqfl_kit.fl.schedule`: client sampling, dropouts, straggler deadline, energy-aware rule.
+* :mod:`~pqfl_kit.fl.secure`: ML-KEM sessions, ML-DSA-signed updates, the aggregator's inbox.
+* :mod:`~pqfl_kit.fl.transport`: in-memory and RabbitMQ (AMQP) transports, one interface.
+* :mod:`~pqfl_kit.fl.simulate`: ``simulate(...) -> FLReport`` and the centralized baseline.
+* :mod:`~pqfl_kit.fl.node`: ``python -m pqfl_kit.fl.node aggregator|client`` on real machines.
+
+Nothing heavy is imported here: Keras loads only when a Keras model trains.
+"""
+from __future__ import annotations
+
+__all__ = ["simulate", "FLReport"]
+
+
+def simulate(*args, **kwargs):
+    """See :func:`pqfl_kit.fl.simulate.simulate` (imported on first use)."""
+    from pqfl_kit.fl.simulate import simulate as _simulate
+
+    return _simulate(*args, **kwargs)
+
+
+def __getattr__(name: str):
+    if name == "FLReport":
+        from pqfl_kit.fl.simulate import FLReport
+
+        return FLReport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

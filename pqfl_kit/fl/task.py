@@ -1,0 +1,140 @@
+"""The learning task of the federated round: data shards and a local learner per model name.
+
+Data: the kit's nano-network traffic windows (``pqfl_kit.traffic``, notebook 04); each client is
+one device/patient, so the split is naturally non-IID. Models: "gru", "lstm" and "tinyml" are the
+Keras detectors of ``pqfl_kit.models.detectors`` (JAX backend); "logreg" is a numpy logistic
+regression with the same interface that needs no Keras (light processes, quick tests).
+
+A ``Learner`` has ``get_weights``/``set_weights`` (a list of numpy arrays, Keras order),
+``fit(x, y, epochs)`` and ``accuracy(x, y)``: that is all federated averaging needs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["MODELS", "FederatedData", "make_federated_data", "make_learner", "NumpyLogReg", "KerasLearner"]
+
+MODELS = ("gru", "lstm", "tinyml", "logreg")
+
+
+@dataclass(frozen=True)
+class FederatedData:
+    """Per-client training shards (one device/patient each: non-IID) and a pooled test set.
+
+    Windows are Z-scored (paper Eq. 3) with statistics fitted on the training windows; a real
+    deployment would ship that normalization with the initial model.
+    """
+
+    shards: list[tuple[np.ndarray, np.ndarray]]
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def steps(self) -> int:
+        return self.x_test.shape[1]
+
+    @property
+    def features(self) -> int:
+        return self.x_test.shape[2]
+
+    @property
+    def n_train(self) -> int:
+        return sum(len(y) for _, y in self.shards)
+
+
+def make_federated_data(n_clients: int, windows_per_client: int = 200, *, test_fraction: float = 0.2,
+                        difficulty: float = 0.5, seed: int = 0) -> FederatedData:
+    """Traffic of ``n_clients`` devices from :func:`pqfl_kit.traffic.generate`; device k is client k."""
+    from pqfl_kit import traffic
+
+    if not isinstance(n_clients, (int, np.integer)) or n_clients < 1:
+        raise ValueError("n_clients must be a whole number >= 1.")
+    if windows_per_client < 10:
+        raise ValueError("windows_per_client must be >= 10.")
+    data = traffic.generate(int(n_clients), int(windows_per_client), difficulty=difficulty, seed=seed)
+    rng = np.random.default_rng(seed)
+    train_idx, test_idx = [], []
+    for d in range(n_clients):
+        idx = rng.permutation(np.flatnonzero(data.device == d))
+        n_test = max(int(len(idx) * test_fraction), 1)
+        test_idx.append(idx[:n_test])
+        train_idx.append(np.sort(idx[n_test:]))
+    scaler = traffic.Standardizer().fit(data.X[np.concatenate(train_idx)])
+    x = scaler.transform(data.X)
+    y = data.y.astype(np.float32)
+    test = np.concatenate(test_idx)
+    return FederatedData([(x[i], y[i]) for i in train_idx], x[test], y[test])
+
+
+class NumpyLogReg:
+    """Logistic regression on the flattened window, trained by minibatch SGD (numpy only)."""
+
+    def __init__(self, steps: int, features: int, seed: int = 0, lr: float = 0.1, batch_size: int = 32):
+        rng = np.random.default_rng(seed)
+        self.w = (rng.normal(0, 0.01, size=(steps * features, 1))).astype(np.float32)
+        self.b = np.zeros((1,), dtype=np.float32)
+        self.lr, self.batch_size, self.rng = lr, batch_size, rng
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [self.w.copy(), self.b.copy()]
+
+    def set_weights(self, weights: list[np.ndarray]) -> None:
+        self.w, self.b = (np.array(weights[0], dtype=np.float32), np.array(weights[1], dtype=np.float32))
+
+    def _proba(self, x: np.ndarray) -> np.ndarray:
+        z = x.reshape(len(x), -1) @ self.w[:, 0] + self.b[0]
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def fit(self, x: np.ndarray, y: np.ndarray, epochs: int = 1) -> None:
+        flat = x.reshape(len(x), -1)
+        for _ in range(epochs):
+            order = self.rng.permutation(len(y))
+            for start in range(0, len(y), self.batch_size):
+                idx = order[start:start + self.batch_size]
+                err = self._proba(x[idx]) - y[idx]
+                self.w[:, 0] -= self.lr * (flat[idx].T @ err) / len(idx)
+                self.b[0] -= self.lr * err.mean()
+
+    def accuracy(self, x: np.ndarray, y: np.ndarray) -> float:
+        return float(np.mean((self._proba(x) >= 0.5) == y))
+
+
+class KerasLearner:
+    """A compiled Keras binary classifier wrapped in the ``Learner`` interface."""
+
+    def __init__(self, model, batch_size: int = 32):
+        self.model, self.batch_size = model, batch_size
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [np.asarray(w) for w in self.model.get_weights()]
+
+    def set_weights(self, weights: list[np.ndarray]) -> None:
+        self.model.set_weights(weights)
+
+    def fit(self, x: np.ndarray, y: np.ndarray, epochs: int = 1) -> None:
+        # each client starts from a fresh optimizer state, as on its own device
+        for var in self.model.optimizer.variables:
+            if not var.path.endswith("learning_rate"):
+                var.assign(np.zeros(var.shape, dtype=var.dtype))
+        self.model.fit(x, y, epochs=epochs, batch_size=self.batch_size, verbose=0, shuffle=True)
+
+    def accuracy(self, x: np.ndarray, y: np.ndarray) -> float:
+        p = np.asarray(self.model.predict(x, batch_size=512, verbose=0)).reshape(-1)
+        return float(np.mean((p >= 0.5) == y))
+
+
+def _keras_model(name: str, steps: int, features: int, seed: int):
+    from pqfl_kit.models.detectors import build_model
+
+    return build_model(name, steps, features, seed=seed, learning_rate=5e-3)
+
+
+def make_learner(model: str, steps: int, features: int, seed: int = 0):
+    """A fresh learner for ``model`` (one of ``MODELS``), seeded."""
+    if model not in MODELS:
+        raise ValueError(f"Unknown model {model!r}; choose one of {list(MODELS)}.")
+    if model == "logreg":
+        return NumpyLogReg(steps, features, seed=seed)
+    return KerasLearner(_keras_model(model, steps, features, seed))
