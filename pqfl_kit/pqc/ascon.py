@@ -22,8 +22,6 @@ wrong, it raises ``InvalidTag``.
 """
 from __future__ import annotations
 
-import hmac
-import sys
 
 import numpy as np
 from numba import njit
@@ -64,7 +62,7 @@ def _rotr(x, n):
     return (x >> np.uint64(n)) | (x << np.uint64(64 - n))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _round(x0, x1, x2, x3, x4, c):
     """One round p = p_L . p_S . p_C (Sec. 3.2-3.4) on the five state words."""
     # p_C: constant addition to S2 (Sec. 3.2)
@@ -96,7 +94,7 @@ def _round(x0, x1, x2, x3, x4, c):
     return x0, x1, x2, x3, x4
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _permute(x0, x1, x2, x3, x4, rounds, constants):
     """Ascon-p[rounds]: the last ``rounds`` round constants, Sec. 3."""
     for i in range(16 - rounds, 16):
@@ -118,35 +116,91 @@ def _round_state(state, c):
     state[0], state[1], state[2], state[3], state[4] = x0, x1, x2, x3, x4
 
 
+# ---------------------------------------------------------------------------------------------
+# Bytes <-> 64-bit words, little-endian (SP 800-232 Sec. 2.1), and the 10* padding.
+# ---------------------------------------------------------------------------------------------
 @njit(cache=True, inline="always")
-def _low_mask(nbytes):
-    """A word with the low ``nbytes`` bytes set (0 <= nbytes <= 8)."""
-    if nbytes >= 8:
-        return ~np.uint64(0)
-    return (np.uint64(1) << np.uint64(8 * nbytes)) - np.uint64(1)
+def _load(buf, pos, n):
+    """Read ``n`` (0..8) bytes of ``buf`` from ``pos`` as a little-endian word."""
+    w = np.uint64(0)
+    for j in range(n):
+        w |= np.uint64(buf[pos + j]) << np.uint64(8 * j)
+    return w
+
+
+@njit(cache=True, inline="always")
+def _store(out, pos, w, n):
+    """Write the low ``n`` (0..8) bytes of word ``w`` to ``out`` from ``pos``."""
+    for j in range(n):
+        out[pos + j] = np.uint8((w >> np.uint64(8 * j)) & np.uint64(0xFF))
+
+
+@njit(cache=True, inline="always")
+def _load8(buf, pos):
+    """Read 8 bytes as a little-endian word (written out so the compiler emits one load)."""
+    return (np.uint64(buf[pos]) | np.uint64(buf[pos + 1]) << np.uint64(8)
+            | np.uint64(buf[pos + 2]) << np.uint64(16) | np.uint64(buf[pos + 3]) << np.uint64(24)
+            | np.uint64(buf[pos + 4]) << np.uint64(32) | np.uint64(buf[pos + 5]) << np.uint64(40)
+            | np.uint64(buf[pos + 6]) << np.uint64(48) | np.uint64(buf[pos + 7]) << np.uint64(56))
+
+
+@njit(cache=True, inline="always")
+def _store8(out, pos, w):
+    """Write a word as 8 little-endian bytes."""
+    out[pos] = np.uint8(w & np.uint64(0xFF))
+    out[pos + 1] = np.uint8((w >> np.uint64(8)) & np.uint64(0xFF))
+    out[pos + 2] = np.uint8((w >> np.uint64(16)) & np.uint64(0xFF))
+    out[pos + 3] = np.uint8((w >> np.uint64(24)) & np.uint64(0xFF))
+    out[pos + 4] = np.uint8((w >> np.uint64(32)) & np.uint64(0xFF))
+    out[pos + 5] = np.uint8((w >> np.uint64(40)) & np.uint64(0xFF))
+    out[pos + 6] = np.uint8((w >> np.uint64(48)) & np.uint64(0xFF))
+    out[pos + 7] = np.uint8(w >> np.uint64(56))
+
+
+@njit(cache=True, inline="always")
+def _pad(n):
+    """The padding bit after ``n`` (0..7) bytes of a word: byte 0x01 at position n."""
+    return np.uint64(1) << np.uint64(8 * n)
+
+
+@njit(cache=True, inline="always")
+def _low_mask(n):
+    """A word with the low ``n`` (0..7) bytes set."""
+    return _pad(n) - np.uint64(1)
 
 
 # ---------------------------------------------------------------------------------------------
-# Ascon-AEAD128 (SP 800-232 Sec. 4). Data arrive as padded little-endian uint64 words.
+# Ascon-AEAD128 (SP 800-232 Sec. 4): 128-bit rate duplex on S0 || S1.
 # ---------------------------------------------------------------------------------------------
 @njit(cache=True)
-def _aead_start(k0, k1, n0, n1, ad_words, constants):
+def _aead_start(key, nonce, ad, constants):
     """Initialization (Sec. 4.1.1) and associated-data processing (Sec. 4.1.2)."""
-    x0, x1, x2, x3, x4 = np.uint64(IV_AEAD128), k0, k1, n0, n1
+    k0, k1 = _load8(key, 0), _load8(key, 8)
+    x0, x1, x2, x3, x4 = np.uint64(IV_AEAD128), k0, k1, _load8(nonce, 0), _load8(nonce, 8)
     x0, x1, x2, x3, x4 = _permute(x0, x1, x2, x3, x4, 12, constants)
     x3 ^= k0
     x4 ^= k1
-    for i in range(0, ad_words.shape[0], 2):  # already padded with 10*; empty when A is empty
-        x0 ^= ad_words[i]
-        x1 ^= ad_words[i + 1]
+    if len(ad) > 0:  # blocks A_1..A_m of 128 bits, the last one padded with 10*
+        full = len(ad) // 16
+        for b in range(full):
+            x0 ^= _load8(ad, 16 * b)
+            x1 ^= _load8(ad, 16 * b + 8)
+            x0, x1, x2, x3, x4 = _permute(x0, x1, x2, x3, x4, 8, constants)
+        pos, r = 16 * full, len(ad) - 16 * full
+        if r < 8:
+            x0 ^= _load(ad, pos, r) ^ _pad(r)
+        else:
+            x0 ^= _load8(ad, pos)
+            x1 ^= _load(ad, pos + 8, r - 8) ^ _pad(r - 8)
         x0, x1, x2, x3, x4 = _permute(x0, x1, x2, x3, x4, 8, constants)
     x4 ^= _DOMAIN_SEPARATION  # domain separation: S4 xor 1 at bit 63
     return x0, x1, x2, x3, x4
 
 
 @njit(cache=True)
-def _aead_finish(x0, x1, x2, x3, x4, k0, k1, constants):
+def _aead_finish(x0, x1, x2, x3, x4, key, constants):
     """Finalization (Sec. 4.1.4): returns the two tag words."""
+    k0, k1 = _load8(key, 0), _load8(key, 8)
     x2 ^= k0
     x3 ^= k1
     x0, x1, x2, x3, x4 = _permute(x0, x1, x2, x3, x4, 12, constants)
@@ -154,86 +208,101 @@ def _aead_finish(x0, x1, x2, x3, x4, k0, k1, constants):
 
 
 @njit(cache=True)
-def _aead_encrypt(k0, k1, n0, n1, ad_words, pt_words, out, constants):
-    """Encrypt padded plaintext words (Sec. 4.1.3); ``out`` gets ciphertext words + 2 tag words."""
-    x0, x1, x2, x3, x4 = _aead_start(k0, k1, n0, n1, ad_words, constants)
-    last = pt_words.shape[0] - 2  # the last (padded, possibly empty) block is not permuted
-    for i in range(0, last, 2):
-        x0 ^= pt_words[i]
-        x1 ^= pt_words[i + 1]
-        out[i] = x0
-        out[i + 1] = x1
+def _aead_encrypt(key, nonce, ad, pt, out, constants):
+    """Encryption (Sec. 4.1.3): ``out`` (len(pt) + 16 bytes) receives C || T."""
+    x0, x1, x2, x3, x4 = _aead_start(key, nonce, ad, constants)
+    full = len(pt) // 16
+    for b in range(full):
+        x0 ^= _load8(pt, 16 * b)
+        x1 ^= _load8(pt, 16 * b + 8)
+        _store8(out, 16 * b, x0)
+        _store8(out, 16 * b + 8, x1)
         x0, x1, x2, x3, x4 = _permute(x0, x1, x2, x3, x4, 8, constants)
-    x0 ^= pt_words[last]
-    x1 ^= pt_words[last + 1]
-    out[last] = x0
-    out[last + 1] = x1
-    t0, t1 = _aead_finish(x0, x1, x2, x3, x4, k0, k1, constants)
-    out[last + 2] = t0
-    out[last + 3] = t1
-
-
-@njit(cache=True)
-def _aead_decrypt(k0, k1, n0, n1, ad_words, ct_words, last_len, out, constants):
-    """Decrypt zero-padded ciphertext words (Sec. 4.1.3 inverse); returns the computed tag words.
-
-    ``last_len`` is the byte length (0..15) of the final partial block.
-    """
-    x0, x1, x2, x3, x4 = _aead_start(k0, k1, n0, n1, ad_words, constants)
-    last = ct_words.shape[0] - 2
-    for i in range(0, last, 2):
-        c0 = ct_words[i]
-        c1 = ct_words[i + 1]
-        out[i] = x0 ^ c0
-        out[i + 1] = x1 ^ c1
-        x0 = c0
-        x1 = c1
-        x0, x1, x2, x3, x4 = _permute(x0, x1, x2, x3, x4, 8, constants)
-    # Final partial block: P = S xor C on its bytes, then S takes C's bytes and the pad bit.
-    c0 = ct_words[last]
-    c1 = ct_words[last + 1]
-    out[last] = x0 ^ c0
-    out[last + 1] = x1 ^ c1
-    m0 = _low_mask(min(last_len, 8))
-    m1 = _low_mask(max(last_len - 8, 0))
-    x0 = (x0 & ~m0) | (c0 & m0)
-    x1 = (x1 & ~m1) | (c1 & m1)
-    if last_len < 8:
-        x0 ^= np.uint64(1) << np.uint64(8 * last_len)
+    pos, r = 16 * full, len(pt) - 16 * full  # last block P_n, 0..15 bytes, padded with 10*
+    if r < 8:
+        x0 ^= _load(pt, pos, r) ^ _pad(r)
+        _store(out, pos, x0, r)
     else:
-        x1 ^= np.uint64(1) << np.uint64(8 * (last_len - 8))
-    return _aead_finish(x0, x1, x2, x3, x4, k0, k1, constants)
+        x0 ^= _load8(pt, pos)
+        x1 ^= _load(pt, pos + 8, r - 8) ^ _pad(r - 8)
+        _store8(out, pos, x0)
+        _store(out, pos + 8, x1, r - 8)
+    t0, t1 = _aead_finish(x0, x1, x2, x3, x4, key, constants)
+    _store8(out, len(pt), t0)
+    _store8(out, len(pt) + 8, t1)
 
 
-# ---------------------------------------------------------------------------------------------
-# Ascon-Hash256 / XOF128 / CXOF128 (SP 800-232 Sec. 5): 64-bit rate sponge.
-# ---------------------------------------------------------------------------------------------
 @njit(cache=True)
-def _sponge(iv, z_words, m_words, n_out, out, constants):
-    """Initialize with ``iv``, absorb padded customization words (CXOF only) and message words,
-    squeeze ``n_out`` 64-bit words into ``out``."""
-    x0, x1, x2, x3, x4 = _permute(np.uint64(iv), np.uint64(0), np.uint64(0), np.uint64(0),
-                                  np.uint64(0), 12, constants)
-    for i in range(z_words.shape[0]):
-        x0 ^= z_words[i]
+def _aead_decrypt(key, nonce, ad, ct, tag, out, constants):
+    """Decryption (Sec. 4.2): ``out`` receives P; returns True only if the tag matches.
+
+    The tag check ORs the XOR of all tag bits, so it takes the same time wherever they differ.
+    """
+    x0, x1, x2, x3, x4 = _aead_start(key, nonce, ad, constants)
+    full = len(ct) // 16
+    for b in range(full):
+        c0 = _load8(ct, 16 * b)
+        c1 = _load8(ct, 16 * b + 8)
+        _store8(out, 16 * b, x0 ^ c0)
+        _store8(out, 16 * b + 8, x1 ^ c1)
+        x0, x1 = c0, c1
+        x0, x1, x2, x3, x4 = _permute(x0, x1, x2, x3, x4, 8, constants)
+    # Last block: P = S xor C on its r bytes, then S takes C's bytes and the padding bit.
+    pos, r = 16 * full, len(ct) - 16 * full
+    if r < 8:
+        c0 = _load(ct, pos, r)
+        _store(out, pos, x0 ^ c0, r)
+        x0 = ((x0 & ~_low_mask(r)) | c0) ^ _pad(r)
+    else:
+        c0 = _load8(ct, pos)
+        c1 = _load(ct, pos + 8, r - 8)
+        _store8(out, pos, x0 ^ c0)
+        _store(out, pos + 8, x1 ^ c1, r - 8)
+        x0 = c0
+        x1 = ((x1 & ~_low_mask(r - 8)) | c1) ^ _pad(r - 8)
+    t0, t1 = _aead_finish(x0, x1, x2, x3, x4, key, constants)
+    diff = (t0 ^ _load8(tag, 0)) | (t1 ^ _load8(tag, 8))
+    return diff == np.uint64(0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ascon-Hash256 / XOF128 / CXOF128 (SP 800-232 Sec. 5): 64-bit rate sponge, p[12] throughout.
+# ---------------------------------------------------------------------------------------------
+@njit(cache=True, inline="always")
+def _absorb(x0, x1, x2, x3, x4, data, constants):
+    """Absorb ``data`` in 64-bit blocks, the last one padded with 10*; every block is permuted."""
+    full = len(data) // 8
+    for b in range(full):
+        x0 ^= _load8(data, 8 * b)
         x0, x1, x2, x3, x4 = _permute(x0, x1, x2, x3, x4, 12, constants)
-    for i in range(m_words.shape[0]):  # every block, including the padded last one, is permuted
-        x0 ^= m_words[i]
+    r = len(data) - 8 * full
+    x0 ^= _load(data, 8 * full, r) ^ _pad(r)
+    return _permute(x0, x1, x2, x3, x4, 12, constants)
+
+
+@njit(cache=True)
+def _sponge(iv, z_len_bits, z, customized, message, out, constants):
+    """Initialize with ``iv``; for CXOF absorb the customization length word and Z (Sec. 5.3);
+    absorb the message; squeeze ``len(out)`` bytes."""
+    x0, x1, x2, x3, x4 = _permute(iv, np.uint64(0), np.uint64(0), np.uint64(0), np.uint64(0), 12, constants)
+    if customized:
+        x0 ^= z_len_bits
         x0, x1, x2, x3, x4 = _permute(x0, x1, x2, x3, x4, 12, constants)
-    for i in range(n_out):
-        out[i] = x0
-        if i + 1 < n_out:
+        x0, x1, x2, x3, x4 = _absorb(x0, x1, x2, x3, x4, z, constants)
+    x0, x1, x2, x3, x4 = _absorb(x0, x1, x2, x3, x4, message, constants)
+    n = len(out)
+    for pos in range(0, n, 8):
+        _store(out, pos, x0, min(8, n - pos))
+        if pos + 8 < n:
             x0, x1, x2, x3, x4 = _permute(x0, x1, x2, x3, x4, 12, constants)
 
 
 # ---------------------------------------------------------------------------------------------
-# Byte <-> word helpers and input validation (Python side).
+# Input validation (Python side).
 # ---------------------------------------------------------------------------------------------
-_WORD = np.dtype("<u8")  # little-endian words (SP 800-232 Sec. 2.1)
-_EMPTY = np.zeros(0, dtype=np.uint64)
-
-
 def _as_bytes(value, name: str) -> bytes:
+    if type(value) is bytes:
+        return value
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
     raise TypeError(f"{name} must be bytes, got {type(value).__name__}")
@@ -249,23 +318,8 @@ def _check_key_nonce(key, nonce) -> tuple[bytes, bytes]:
     return key, nonce
 
 
-def _words(data: bytes, rate: int, pad: bool) -> np.ndarray:
-    """Split ``data`` into rate-byte blocks as native uint64 words, with 10* padding if ``pad``
-    (append 0x01 then zeros, SP 800-232 Sec. 2.1) or zero padding otherwise."""
-    n_blocks = len(data) // rate + 1
-    buf = bytearray(n_blocks * rate)
-    buf[:len(data)] = data
-    if pad:
-        buf[len(data)] = 0x01
-    return np.frombuffer(buf, dtype=_WORD).astype(np.uint64, copy=sys.byteorder != "little")
-
-
-def _to_bytes(words: np.ndarray) -> bytes:
-    return words.astype(_WORD, copy=False).tobytes()
-
-
 def _key_words(b: bytes) -> tuple[np.uint64, np.uint64]:
-    w = np.frombuffer(b, dtype=_WORD)
+    w = np.frombuffer(b, dtype="<u8")
     return np.uint64(w[0]), np.uint64(w[1])
 
 
@@ -281,15 +335,9 @@ def encrypt(key: bytes, nonce: bytes, associated_data: bytes, plaintext: bytes) 
     key, nonce = _check_key_nonce(key, nonce)
     ad = _as_bytes(associated_data, "associated_data")
     pt = _as_bytes(plaintext, "plaintext")
-    k0, k1 = _key_words(key)
-    n0, n1 = _key_words(nonce)
-    ad_words = _words(ad, 16, pad=True) if ad else _EMPTY
-    pt_words = _words(pt, 16, pad=True)
-    out = np.empty(pt_words.shape[0] + 2, dtype=np.uint64)
-    _aead_encrypt(k0, k1, n0, n1, ad_words, pt_words, out, ROUND_CONSTANTS)
-    raw = _to_bytes(out)
-    n_ct = len(pt)
-    return raw[:n_ct] + raw[-TAG_SIZE:]
+    out = np.empty(len(pt) + TAG_SIZE, dtype=np.uint8)
+    _aead_encrypt(key, nonce, ad, pt, out, ROUND_CONSTANTS)
+    return out.tobytes()
 
 
 def decrypt(key: bytes, nonce: bytes, associated_data: bytes, ciphertext: bytes) -> bytes:
@@ -303,46 +351,35 @@ def decrypt(key: bytes, nonce: bytes, associated_data: bytes, ciphertext: bytes)
     data = _as_bytes(ciphertext, "ciphertext")
     if len(data) < TAG_SIZE:
         raise InvalidTag(f"ciphertext must be at least the {TAG_SIZE}-byte tag, got {len(data)} bytes")
-    ct, tag = data[:-TAG_SIZE], data[-TAG_SIZE:]
-    k0, k1 = _key_words(key)
-    n0, n1 = _key_words(nonce)
-    ad_words = _words(ad, 16, pad=True) if ad else _EMPTY
-    ct_words = _words(ct, 16, pad=False)
-    out = np.empty(ct_words.shape[0], dtype=np.uint64)
-    t0, t1 = _aead_decrypt(k0, k1, n0, n1, ad_words, ct_words, len(ct) % 16, out, ROUND_CONSTANTS)
-    expected = _to_bytes(np.array([t0, t1], dtype=np.uint64))
-    if not hmac.compare_digest(expected, tag):
+    n = len(data) - TAG_SIZE
+    out = np.empty(n, dtype=np.uint8)
+    if not _aead_decrypt(key, nonce, ad, data[:n], data[n:], out, ROUND_CONSTANTS):
         out.fill(0)
         raise InvalidTag("Ascon-AEAD128 tag mismatch: the data were modified or the key/nonce/"
                          "associated data differ")
-    return _to_bytes(out)[:len(ct)]
+    return out.tobytes()
 
 
-def _sponge_bytes(iv: int, message, length: int, customization: bytes = b"", cxof: bool = False) -> bytes:
-    msg = _as_bytes(message, "message")
+def _check_length(length) -> int:
     if isinstance(length, bool) or not isinstance(length, (int, np.integer)):
         raise TypeError(f"length must be an int, got {type(length).__name__}")
     if length < 0:
         raise ValueError(f"length must be >= 0 bytes, got {length}")
-    if cxof:
-        # Z is prefixed by its bit length as a 64-bit word, then padded (Sec. 5.3).
-        z_words = _words(len(customization * 8).to_bytes(8, "little") + customization, 8, pad=True)
-    else:
-        z_words = _EMPTY
-    n_out = -(-length // 8)
-    out = np.empty(max(n_out, 1), dtype=np.uint64)
-    _sponge(np.uint64(iv), z_words, _words(msg, 8, pad=True), max(n_out, 1), out, ROUND_CONSTANTS)
-    return _to_bytes(out)[:length]
+    return int(length)
 
 
 def hash256(message: bytes) -> bytes:
     """Ascon-Hash256 (SP 800-232 Sec. 5.1): the 32-byte digest of ``message``."""
-    return _sponge_bytes(IV_HASH256, message, 32)
+    out = np.empty(32, dtype=np.uint8)
+    _sponge(np.uint64(IV_HASH256), np.uint64(0), b"", False, _as_bytes(message, "message"), out, ROUND_CONSTANTS)
+    return out.tobytes()
 
 
 def xof128(message: bytes, length: int) -> bytes:
     """Ascon-XOF128 (SP 800-232 Sec. 5.2): ``length`` output bytes for ``message``."""
-    return _sponge_bytes(IV_XOF128, message, length)
+    out = np.empty(_check_length(length), dtype=np.uint8)
+    _sponge(np.uint64(IV_XOF128), np.uint64(0), b"", False, _as_bytes(message, "message"), out, ROUND_CONSTANTS)
+    return out.tobytes()
 
 
 def cxof128(message: bytes, length: int, customization: bytes = b"") -> bytes:
@@ -350,7 +387,10 @@ def cxof128(message: bytes, length: int, customization: bytes = b"") -> bytes:
     z = _as_bytes(customization, "customization")
     if len(z) > CXOF_MAX_CUSTOMIZATION:
         raise ValueError(f"customization must be at most {CXOF_MAX_CUSTOMIZATION} bytes, got {len(z)}")
-    return _sponge_bytes(IV_CXOF128, message, length, z, cxof=True)
+    out = np.empty(_check_length(length), dtype=np.uint8)
+    _sponge(np.uint64(IV_CXOF128), np.uint64(8 * len(z)), z, True, _as_bytes(message, "message"), out,
+            ROUND_CONSTANTS)
+    return out.tobytes()
 
 
 # ---------------------------------------------------------------------------------------------
