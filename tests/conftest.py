@@ -21,7 +21,7 @@ CHROMIUM = os.environ.get("PQFL_CHROMIUM", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 APP_TIMEOUT_MS = 180_000  # a cold Voila render runs the whole notebook
 
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = ["fixtures_rabbitmq"]
 
 
 def _need_chromium() -> None:
