@@ -127,3 +127,14 @@ def test_app_shows_factors_and_messages_instead_of_tracebacks():
     assert "AT RISK" in verdict.value
     _find(app, "pqfl-mosca-x").value = 2
     assert "SAFE" in verdict.value
+
+
+def test_mosca_preset_sets_sliders_and_manual_moves_switch_to_custom():
+    from pqfl_kit.apps.threats import build_threats_app
+
+    app = build_threats_app()
+    preset, x = _find(app, "pqfl-mosca-preset"), _find(app, "pqfl-mosca-x")
+    preset.value = "genomic data (a lifetime)"
+    assert x.value == 70 and preset.value == "genomic data (a lifetime)"
+    x.value = 3
+    assert preset.value == "custom"

@@ -183,14 +183,22 @@ def _mosca_panel() -> widgets.Widget:
                          f"{html.escape(v.text)}</div>")
         show_figure(figure, plot_mosca(v))
 
+    applying_preset = []
+
     def on_preset(change):
         values = _PRESETS.get(change["new"])
         if values:
-            with x.hold_trait_notifications(), y.hold_trait_notifications():
-                x.value, y.value, z.value = values
+            applying_preset.append(True)
+            x.value, y.value, z.value = values
+            applying_preset.clear()
+
+    def on_slider(change):
+        if not applying_preset:
+            preset.value = "custom"  # the example no longer describes these numbers
+        update()
 
     for slider in (x, y, z):
-        slider.observe(update, names="value")
+        slider.observe(on_slider, names="value")
     preset.observe(on_preset, names="value")
     update()
     tables = widgets.HTML("<h4>Which parts of a hospital's crypto Shor and Grover hit</h4>" + crypto_table_html() +
