@@ -17,8 +17,8 @@ compiled round function can be driven one round at a time from Python (``permuta
 show the state round by round for teaching.
 
 Security notes: inputs are validated with ``TypeError``/``ValueError``; the tag is compared in
-constant time (``hmac.compare_digest``); ``decrypt`` never returns plaintext when the tag is
-wrong, it raises ``InvalidTag``.
+constant time inside the compiled code (the OR of the XOR of all tag bits, no early exit);
+``decrypt`` never returns plaintext when the tag is wrong, it raises ``InvalidTag``.
 """
 from __future__ import annotations
 
