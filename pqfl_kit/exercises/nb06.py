@@ -1,0 +1,103 @@
+"""Exercises of notebook 06 (alert routing): grading, hints and reference solutions."""
+from __future__ import annotations
+
+from . import Exercise, register
+
+# The patient of exercise 06.1 (values a nurse would chart).
+NEWS2_PATIENT = dict(respiration_rate=23, spo2=94, systolic_bp=105, pulse=112, temperature=38.4,
+                     consciousness="A", on_oxygen=False)
+
+
+def _number(text: str) -> float:
+    return float(str(text).strip())
+
+
+# 06.1 ---------------------------------------------------------------------------------
+def _grade_news2(answer) -> tuple[bool, str]:
+    from ..hospital.cds import Vitals, news2
+
+    result = news2(Vitals(**NEWS2_PATIENT))
+    if float(answer) == result.score:
+        return True, (f"NEWS2 = {result.score:g} ({' + '.join(str(v) for v in result.subscores.values())}): "
+                      f"risk '{result.risk}', so the RCP response is: {result.response}.")
+    return False, f"{answer} is not the NEWS2 total for this patient."
+
+
+register(Exercise(
+    id="06.1", title="Score a patient with NEWS2", kind="value", parse=_number,
+    question=("Respiration 23/min, SpO2 94% on air, systolic BP 105 mmHg, pulse 112/min, temperature "
+              "38.4 °C, alert. What is the NEWS2 total?"),
+    grade=_grade_news2, solution=7,
+    hint="Score each parameter with the RCP chart (0-3) and add them: 21-24/min scores 2, 94-95% scores 1, ..."))
+
+
+# 06.2 ---------------------------------------------------------------------------------
+def solution_priority(score: float, tau_med: float, tau_high: float) -> str:
+    """Eq. 9: 'Critical' above tau_high, 'High' above tau_med (up to tau_high), else 'Normal'."""
+    if score > tau_high:
+        return "Critical"
+    if score > tau_med:
+        return "High"
+    return "Normal"
+
+
+_CASES = [(0.95, 0.5, 0.8), (0.8, 0.5, 0.8), (0.81, 0.5, 0.8), (0.5, 0.5, 0.8), (0.51, 0.5, 0.8),
+          (0.0, 0.0, 1.0), (1.0, 0.0, 1.0), (0.3, 0.2, 0.25), (0.22, 0.2, 0.25), (0.1, 0.2, 0.25)]
+
+
+def _grade_priority(fn) -> tuple[bool, str]:
+    from ..hospital.priority import Thresholds, priority_level
+
+    for score, med, high in _CASES:
+        expected = priority_level(score, Thresholds(med, high))
+        got = fn(score, med, high)
+        if got != expected:
+            return False, f"priority({score}, tau_med={med}, tau_high={high}) gave {got!r}, expected {expected!r}."
+    return True, f"all {len(_CASES)} cases right, including scores exactly on a threshold."
+
+
+register(Exercise(
+    id="06.2", title="Priority routing (eq. 9)", kind="function",
+    question="Write priority(score, tau_med, tau_high) returning 'Critical', 'High' or 'Normal' as in eq. 9.",
+    grade=_grade_priority, solution=solution_priority,
+    hint="Mind the boundaries: a score equal to tau_high is High, a score equal to tau_med is Normal."))
+
+
+# 06.3 ---------------------------------------------------------------------------------
+def solution_replay_check(seq: int, highest: int, window: int, delivered: set) -> str | None:
+    """None if packet ``seq`` may be delivered, else 'duplicate' or 'out-of-window'."""
+    if seq > highest:
+        return None
+    if highest - seq >= window:
+        return "out-of-window"
+    return "duplicate" if seq in delivered else None
+
+
+_REPLAY_CASES = [(11, 10, 4, {7, 8, 9, 10}), (10, 10, 4, {7, 8, 9, 10}), (8, 10, 4, {7, 9, 10}),
+                 (7, 10, 4, {7, 9, 10}), (6, 10, 4, {9, 10}), (1, 100, 64, set()), (40, 100, 64, set()),
+                 (37, 100, 64, set()), (36, 100, 64, {36})]
+
+
+def _grade_replay(fn) -> tuple[bool, str]:
+    from ..hospital.gateway import ReplayWindow
+
+    for seq, highest, window, delivered in _REPLAY_CASES:
+        delivered = set(delivered) | {highest}
+        reference = ReplayWindow(window)
+        for s in sorted(delivered):
+            reference.accept(s)
+        expected = reference.check(seq)
+        got = fn(seq, highest, window, set(delivered))
+        if got != expected:
+            return False, (f"seq={seq}, highest={highest}, window={window}, delivered={sorted(delivered)}: "
+                           f"you returned {got!r}, expected {expected!r}.")
+    return True, "your window agrees with the gateway's (RFC 4303-style) on every case."
+
+
+register(Exercise(
+    id="06.3", title="The anti-replay window", kind="function",
+    question=("Write replay_check(seq, highest, window, delivered): None if the packet may go through, "
+              "'out-of-window' if it is `window` or more behind the highest delivered sequence number, "
+              "'duplicate' if it was already delivered."),
+    grade=_grade_replay, solution=solution_replay_check,
+    hint="Newer than highest is always fine; then check the distance highest - seq before looking it up."))
