@@ -6,6 +6,7 @@
 * :mod:`~pqfl_kit.pqc.ascon`    Ascon-AEAD128 / Hash256 / XOF128 / CXOF128 (NIST SP 800-232)
 * :mod:`~pqfl_kit.pqc.channel`  device <-> gateway handshake and sealed packets
 * :mod:`~pqfl_kit.pqc.attacks`  teaching demos: man-in-the-middle, nonce reuse, avalanche
+* :mod:`~pqfl_kit.pqc.costs`    sizes, live timings, Ascon vs AES-GCM, energy per byte
 
 Submodules load on first use (``pqfl_kit.pqc.channel`` or ``from pqfl_kit.pqc import channel``),
 so importing this package costs nothing: numba and cryptography load only when needed.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["ascon", "attacks", "backends", "channel", "kem", "sig"]
+__all__ = ["ascon", "attacks", "backends", "channel", "costs", "kem", "sig"]
 
 
 def __getattr__(name: str):

@@ -436,9 +436,12 @@ def permutation_trace(state, rounds: int = 12) -> np.ndarray:
 
 
 def state_bits(state) -> np.ndarray:
-    """A (5, 64) array of 0/1: row i is word S_i, column j is bit j (bit 0 = least significant)."""
-    s = _state_array(state)
-    return ((s[:, None] >> np.arange(64, dtype=np.uint64)[None, :]) & np.uint64(1)).astype(np.uint8)
+    """Bits of one state (5 words) or of many (shape (..., 5)): shape (..., 5, 64) of 0/1, where
+    row i is word S_i and column j is bit j (bit 0 = least significant)."""
+    s = np.asarray(state, dtype=np.uint64)
+    if s.ndim == 0 or s.shape[-1] != 5:
+        raise ValueError(f"an Ascon state is 5 words of 64 bits, got shape {np.shape(state)}")
+    return ((s[..., None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)).astype(np.uint8)
 
 
 def warm_up() -> None:
