@@ -31,10 +31,10 @@ def plot_angles():
         for k, t in enumerate(angles):
             x, z = math.sin(t), math.cos(t)  # angle measured from +z towards +x
             ax.annotate("", xy=(x, z), xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", color=colour, lw=2))
-            ax.text(1.2 * x, 1.2 * z, f"{name[0].lower()}{k + 1} = {Q._angle_label(t)}", ha="center", va="center",
-                    fontsize=9, color=colour)
+            ax.text(1.22 * x, 1.22 * z + (0.14 if abs(z) < 1e-9 else 0), f"{name[0].lower()}{k + 1} = {Q._angle_label(t)}",
+                    ha="center", va="center", fontsize=9, color=colour)
         ax.text(0, 1.45, "|0⟩ (z)", ha="center", fontsize=8, color=_GREY)
-        ax.text(1.45, 0, "|+⟩ (x)", va="center", fontsize=8, color=_GREY)
+        ax.text(1.25, -0.14, "|+⟩ (x)", ha="center", va="center", fontsize=8, color=_GREY)
         ax.set_title(f"{name}: Ry(−t) then measure Z", fontsize=10)
         ax.set_xlim(-1.6, 1.7)
         ax.set_ylim(-1.3, 1.6)
@@ -104,6 +104,8 @@ def plot_detection(eve_fraction: float, eve_bases: str = "bob", noise: float = 0
                 label="P(abort): S − 3σ ≤ 2 or QBER > 11 %")
     ax.semilogx(sizes, Q.detection_probability(sizes, eve_fraction, eve_bases, noise, criterion="notice"),
                 color=_BLUE, ls="--", label="P(Eve noticed): S or QBER 3σ off the no-Eve values")
+    ax.semilogx(sizes, Q.detection_probability(sizes, 0.0, eve_bases, noise), color=_GREY, ls=":",
+                label="P(abort) without Eve (too few pairs / too noisy)")
     ax.set_xlabel("number of Bell pairs")
     ax.set_ylabel("probability")
     ax.set_ylim(-0.02, 1.02)
