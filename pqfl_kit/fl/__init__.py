@@ -5,7 +5,7 @@
 * :mod:`~pqfl_kit.fl.schedule`: client sampling, dropouts, straggler deadline, energy-aware rule.
 * :mod:`~pqfl_kit.fl.secure`: ML-KEM sessions, ML-DSA-signed updates, the aggregator's inbox.
 * :mod:`~pqfl_kit.fl.transport`: in-memory and RabbitMQ (AMQP) transports, one interface.
-* :mod:`~pqfl_kit.fl.simulate`: ``simulate(...) -> FLReport`` and the centralized baseline.
+* :mod:`~pqfl_kit.fl.experiment`: ``simulate(...) -> FLReport`` and the centralized baseline.
 * :mod:`~pqfl_kit.fl.node`: ``python -m pqfl_kit.fl.node aggregator|client`` on real machines.
 
 Nothing heavy is imported here: Keras loads only when a Keras model trains.
@@ -16,15 +16,15 @@ __all__ = ["simulate", "FLReport"]
 
 
 def simulate(*args, **kwargs):
-    """See :func:`pqfl_kit.fl.simulate.simulate` (imported on first use)."""
-    from pqfl_kit.fl.simulate import simulate as _simulate
+    """See :func:`pqfl_kit.fl.experiment.simulate` (imported on first use)."""
+    from pqfl_kit.fl.experiment import simulate as _simulate
 
     return _simulate(*args, **kwargs)
 
 
 def __getattr__(name: str):
     if name == "FLReport":
-        from pqfl_kit.fl.simulate import FLReport
+        from pqfl_kit.fl.experiment import FLReport
 
         return FLReport
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

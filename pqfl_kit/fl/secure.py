@@ -11,8 +11,10 @@ The aggregator's ``Inbox`` runs the checks in order and counts every refusal by 
 ``replayed`` (an update id it already accepted, or a message counter it already saw),
 ``tampered`` (the Ascon tag fails: wrong key or modified bytes), ``unsigned`` (no signature),
 ``forged`` (the ML-DSA signature does not verify for the claimed client), ``unknown`` (no such
-client), ``stale`` (an update for another round). A broker *redelivery* of an update it already
-counted is ``duplicate``: harmless, acknowledged and not counted twice.
+client), ``stale`` (an update for another round). A copy of an update already counted *in this
+round* (a broker redelivery after a crash, or a client re-publishing after a lost confirm) is a
+``duplicate``: harmless, acknowledged and not counted twice; a copy from an earlier round is a
+replay.
 """
 from __future__ import annotations
 
@@ -172,7 +174,8 @@ class Inbox:
     rejected: Counter = field(default_factory=Counter)
     duplicates: int = 0
 
-    def receive(self, message: bytes, round_no: int, *, redelivered: bool = False) -> Verdict:
+    def receive(self, message: bytes, round_no: int | None, *, redelivered: bool = False) -> Verdict:
+        """Check one message for round ``round_no`` (None: any round) and say what to do with it."""
         try:
             (n,) = _HEADER.unpack_from(message)
             header_bytes, body = message[2:2 + n], message[2 + n:]
@@ -181,8 +184,8 @@ class Inbox:
         except (struct.error, ValueError, KeyError, TypeError):
             return self._reject("malformed", "", "")
         if update_id in self.accepted_ids:
-            if redelivered:
-                self.duplicates += 1
+            if redelivered or round_no is None or header.get("round") == round_no:
+                self.duplicates += 1  # broker redelivery or a client's retry: already counted
                 return Verdict("duplicate", client, update_id)
             return self._reject("replayed", client, update_id)
         if not self.require_pqc:
@@ -203,7 +206,7 @@ class Inbox:
                 verify(self.identities[client], signature, header_bytes + payload)
             except SecurityError as error:
                 return self._reject(error.reason, client, update_id)
-        if header.get("round") != round_no:
+        if round_no is not None and header.get("round") != round_no:
             return self._reject("stale", client, update_id)
         self.accepted_ids.add(update_id)
         return Verdict("accepted", client, update_id, payload)
