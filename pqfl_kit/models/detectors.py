@@ -94,7 +94,8 @@ def build_model(arch: str, window: int, n_features: int, *, optimizer: str = "ad
         dropout: dropout rate after BatchNorm.
         seed: seeds the weight initialisation (same seed, same model).
         unroll, batch_size: for export only: an unrolled recurrent layer with a fixed batch size
-            converts to plain LiteRT ops.
+            converts to plain LiteRT ops (export with ``dropout=0``: Dropout is the identity at
+            inference, and its random-state variable cannot be converted).
     """
     arch = _check_choice("architecture", arch, ARCHITECTURES)
     optimizer = _check_choice("optimizer", optimizer, OPTIMIZERS)
@@ -113,13 +114,13 @@ def build_model(arch: str, window: int, n_features: int, *, optimizer: str = "ad
         x = layers.Dense(units or 16, use_bias=False)(x)
         x = layers.BatchNormalization()(x)
         x = layers.Activation("relu")(x)
-        x = layers.Dropout(dropout)(x)
+        x = layers.Dropout(dropout)(x) if dropout else x
         x = layers.Dense(8, activation="relu")(x)
     else:
         recurrent = layers.LSTM if arch == "lstm" else layers.GRU
         x = recurrent(units or 32, unroll=unroll)(inputs)
         x = layers.BatchNormalization()(x)
-        x = layers.Dropout(dropout)(x)
+        x = layers.Dropout(dropout)(x) if dropout else x
         x = layers.Dense(16, activation="relu")(x)
     outputs = layers.Dense(1, activation="sigmoid", name="score")(x)
     model = keras.Model(inputs, outputs, name=f"{arch}_{optimizer}")
