@@ -109,7 +109,8 @@ def plot_detection(eve_fraction: float, eve_bases: str = "bob", noise: float = 0
     ax.set_xlabel("number of Bell pairs")
     ax.set_ylabel("probability")
     ax.set_ylim(-0.02, 1.02)
-    ax.set_title(f"Eve intercepts {eve_fraction:.0%} ({eve_bases}), noise {noise:g}", fontsize=10)
+    ax.set_title(f"If Eve intercepts {eve_fraction:.0%} of the photons ({eve_bases} angles), noise {noise:g}",
+                 fontsize=10)
     ax.legend(fontsize=8, loc="center right")
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -198,12 +199,12 @@ def build_qkd_app(seed: int | None = None) -> widgets.Widget:
 
     @guarded(status)
     def on_run(_=None):
+        verdict.value = numbers.value = record.value = ""
+        gauge.clear_output()
         result = Q.run_e91(pairs.value, eve_fraction=fraction.value if eve_on.value else 0.0,
                            eve_bases=strategy.value, noise=noise.value, seed=seed)
         distilled = None if result.aborted else distill_key(result, seed=seed)
-        verdict.value = _verdict_html(result)
-        numbers.value = _numbers_html(result, distilled)
-        show_figure(gauge, plot_s_gauge(result))
+        show_figure(gauge, plot_s_gauge(result))  # figure first: the verdict text arrives last
         if distilled is not None and distilled.ok and distilled.final_length >= 128:
             from ..qkd.records import bits_to_key
 
@@ -214,12 +215,15 @@ def build_qkd_app(seed: int | None = None) -> widgets.Widget:
                             f"<code>{html.escape(opened.decode())}</code></div>")
         else:
             record.value = "<div class='pqfl-msg pqfl-msg-warn'>No record sent: no final key of 128+ bits.</div>"
-        show_status(status, f"{result.n_pairs:,} pairs simulated with Qiskit (seed {seed}).", "info")
         plot_detect()
+        numbers.value = _numbers_html(result, distilled)
+        show_status(status, f"{result.n_pairs:,} pairs simulated with Qiskit (seed {seed}).", "info")
+        verdict.value = _verdict_html(result)
 
     @guarded(status)
     def plot_detect(_=None):
-        show_figure(detect_fig, plot_detection(fraction.value if eve_on.value else 0.0, strategy.value, noise.value))
+        # a what-if plot: Eve at the slider's fraction, whether or not she is switched on
+        show_figure(detect_fig, plot_detection(fraction.value, strategy.value, noise.value))
 
     @guarded(sweep_status)
     def on_sweep(_=None):
@@ -228,17 +232,12 @@ def build_qkd_app(seed: int | None = None) -> widgets.Widget:
         show_figure(sweep_fig, plot_s_vs_fraction(n, strategy.value, noise.value, seed=seed))
         show_status(sweep_status, f"11 runs of {n:,} pairs (sweeps are capped at 20,000 pairs per run).", "info")
 
-    def on_eve(change=None):
-        fraction.disabled = strategy.disabled = not eve_on.value
-        on_run()
-
     run.on_click(on_run)
     sweep_btn.on_click(on_sweep)
-    eve_on.observe(on_eve, names="value")
-    for control in (fraction, strategy, noise):
+    for control in (eve_on, fraction, strategy, noise):
         control.observe(on_run, names="value")
     pairs.observe(on_run, names="value")
-    on_eve()
+    on_run()
     on_sweep()
 
     controls = widgets.VBox([eve_on, fraction, strategy, noise, widgets.HBox([pairs, run])])

@@ -1,0 +1,60 @@
+"""The notebook 03 app driven from Python: verdicts, key length, error messages instead of tracebacks."""
+from __future__ import annotations
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+
+def find(widget, css: str):
+    found = [widget] if css in getattr(widget, "_dom_classes", ()) else []
+    for child in getattr(widget, "children", ()):
+        found += find(child, css)
+    return found
+
+
+@pytest.fixture(scope="module")
+def app():
+    from pqfl_kit.apps.qkd import build_qkd_app
+
+    return build_qkd_app()
+
+
+def one(app, css):
+    (widget,) = find(app, css)
+    return widget
+
+
+def test_app_root_and_initial_verdict(app):
+    assert "pqfl-app" in app._dom_classes
+    assert "KEY ACCEPTED" in one(app, "pqfl-qkd-verdict").value
+    numbers = one(app, "pqfl-qkd-numbers").value
+    assert "final key" in numbers and "0 bits" not in numbers
+    assert "Bob opened it" in one(app, "pqfl-qkd-record").value
+
+
+def test_eve_on_aborts_and_off_accepts(app):
+    one(app, "pqfl-qkd-eve").value = True
+    assert "ABORTED" in one(app, "pqfl-qkd-verdict").value
+    assert "0 bits" in one(app, "pqfl-qkd-numbers").value
+    one(app, "pqfl-qkd-strategy").value = "uniform"
+    assert "ABORTED" in one(app, "pqfl-qkd-verdict").value
+    one(app, "pqfl-qkd-eve").value = False
+    assert "KEY ACCEPTED" in one(app, "pqfl-qkd-verdict").value
+
+
+def test_bad_input_shows_a_message(app):
+    one(app, "pqfl-qkd-pairs").value = 10
+    status = one(app, "pqfl-qkd-status").value
+    assert "too few" in status and "pqfl-msg-error" in status and "Traceback" not in status
+    assert one(app, "pqfl-qkd-verdict").value == ""  # no stale verdict next to the error
+    one(app, "pqfl-qkd-pairs").value = 5000
+    assert "pqfl-msg-error" not in one(app, "pqfl-qkd-status").value
+
+
+def test_heavy_noise_alone_aborts(app):
+    one(app, "pqfl-qkd-noise").value = 0.3
+    assert "ABORTED" in one(app, "pqfl-qkd-verdict").value
+    one(app, "pqfl-qkd-noise").value = 0.0
+    assert "KEY ACCEPTED" in one(app, "pqfl-qkd-verdict").value
