@@ -31,7 +31,7 @@ def plot_angles():
         for k, t in enumerate(angles):
             x, z = math.sin(t), math.cos(t)  # angle measured from +z towards +x
             ax.annotate("", xy=(x, z), xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", color=colour, lw=2))
-            ax.text(1.22 * x, 1.22 * z + (0.14 if abs(z) < 1e-9 else 0), f"{name[0].lower()}{k + 1} = {Q._angle_label(t)}",
+            ax.text(1.22 * x, 1.22 * z + (0.14 if abs(z) < 1e-9 else 0), f"{name[0].lower()}{k + 1} = {Q.angle_label(t)}",
                     ha="center", va="center", fontsize=9, color=colour)
         ax.text(0, 1.45, "|0⟩ (z)", ha="center", fontsize=8, color=_GREY)
         ax.text(1.25, -0.14, "|+⟩ (x)", ha="center", va="center", fontsize=8, color=_GREY)

@@ -40,7 +40,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["ALICE_ANGLES", "BOB_ANGLES", "CHSH_TERMS", "KEY_BASES", "EVE_STRATEGIES", "QBER_LIMIT",
+__all__ = ["ALICE_ANGLES", "BOB_ANGLES", "angle_label", "CHSH_TERMS", "KEY_BASES", "EVE_STRATEGIES", "QBER_LIMIT",
            "MIN_PAIRS", "MAX_PAIRS", "E91Result", "run_e91", "e91_circuit", "theory_chsh",
            "theory_qber", "detection_probability", "validate_parameters"]
 
@@ -236,11 +236,11 @@ class E91Result:
         use = np.where(self.key_mask[:n], "key", np.where(
             np.isin(self.alice_bases[:n] * 3 + self.bob_bases[:n], [a * 3 + b for a, b in CHSH_TERMS]),
             "CHSH test", "discarded"))
-        eve_angle = [(_angle_label(a) if m else "-") for a, m in zip(self.eve_angles[:n], self.eve_mask[:n])]
+        eve_angle = [(angle_label(a) if m else "-") for a, m in zip(self.eve_angles[:n], self.eve_mask[:n])]
         return pd.DataFrame({
-            "Alice angle": [_angle_label(ALICE_ANGLES[i]) for i in self.alice_bases[:n]],
+            "Alice angle": [angle_label(ALICE_ANGLES[i]) for i in self.alice_bases[:n]],
             "Alice bit": self.alice_bits[:n],
-            "Bob angle": [_angle_label(BOB_ANGLES[i]) for i in self.bob_bases[:n]],
+            "Bob angle": [angle_label(BOB_ANGLES[i]) for i in self.bob_bases[:n]],
             "Bob bit": self.bob_bits[:n],
             "Eve angle": eve_angle,
             "Eve bit": [str(b) if b >= 0 else "-" for b in self.eve_bits[:n]],
@@ -252,7 +252,8 @@ class E91Result:
                 f"QBER={self.qber:.3%}, sifted={len(self.key_alice)}, {self.verdict})")
 
 
-def _angle_label(angle: float) -> str:
+def angle_label(angle: float) -> str:
+    """A label such as "π/4" for the angles the kit uses; degrees otherwise."""
     for value, label in ANGLE_LABELS.items():
         if abs(angle - value) < 1e-9:
             return label
