@@ -40,13 +40,17 @@ ALGORITHM_3 = [
 ]
 
 
+_CELL = " style='text-align:left;padding:2px 8px;vertical-align:top'"
+
+
 def algorithm_html() -> str:
     """The paper's Algorithm 3 next to the kit's code path, as an HTML table."""
     rows = "".join(
-        f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td><td><code>{html.escape(c)}</code></td>"
-        f"<td>{html.escape(d)}</td></tr>" for a, b, c, d in ALGORITHM_3)
+        f"<tr><td{_CELL}>{html.escape(a)}</td><td{_CELL}>{html.escape(b)}</td><td{_CELL}><code>{html.escape(c)}"
+        f"</code></td><td{_CELL}>{html.escape(d)}</td></tr>" for a, b, c, d in ALGORITHM_3)
     return ("<table class='pqfl-algorithm' style='border-collapse:collapse;font-size:12px'>"
-            "<tr><th>line</th><th>paper (Algorithm 3)</th><th>kit code path</th><th>checks</th></tr>"
+            f"<tr><th{_CELL}>line</th><th{_CELL}>paper (Algorithm 3)</th><th{_CELL}>kit code path</th>"
+            f"<th{_CELL}>checks</th></tr>"
             f"{rows}</table>")
 
 
@@ -111,7 +115,7 @@ def plot_fatigue(run: WardRun, thresholds: Thresholds, recommended: Thresholds |
         ax.axvline(thresholds.tau_high, color="#b3261e", lw=1, ls="--", label="your tau_high")
         if recommended is not None:
             ax.axvline(recommended.tau_med, color="#1b7f3b", lw=1, ls="-.", label="recommended tau_med")
-        ax.legend(fontsize=7, loc="upper right")
+        ax.legend(fontsize=7, loc="upper right" if ax is left else "lower left")
     fig.suptitle("Alert fatigue: clinical alerts (truth: a patient really deteriorating)", fontsize=10)
     fig.tight_layout()
     return fig
@@ -135,7 +139,8 @@ def build_hospital_app(scorer: Callable[[np.ndarray], np.ndarray] | None = None,
                     "pqfl-deterioration")
     link = classed(widgets.Dropdown(options=[("E91 key: AES-256-GCM + HMAC", "aes"),
                                              ("PQC channel: ML-KEM + Ascon", "channel")],
-                                    value="aes", description="link", style=style), "pqfl-link")
+                                    value="aes", description="link", style=style,
+                                    layout=widgets.Layout(width="380px")), "pqfl-link")
     tau_med = classed(widgets.FloatSlider(0.5, min=0.0, max=0.99, step=0.01, description="tau_med",
                                           continuous_update=False, style=style), "pqfl-tau-med")
     tau_high = classed(widgets.FloatSlider(0.8, min=0.01, max=1.0, step=0.01, description="tau_high",
@@ -193,7 +198,7 @@ def build_hospital_app(scorer: Callable[[np.ndarray], np.ndarray] | None = None,
             f"The kit's fused rule pages clinicians {fused['pages_per_hour']:.1f} times per patient-hour "
             f"(precision {fused['precision']:.2f}, recall {fused['recall']:.2f}) and sends device/cyber alerts to "
             f"clinical engineering.<br><b>Recommended:</b> tau_med = {rec.tau_med:.2f} (the fewest alerts that still "
-            f"catch 90% of real deteriorations), tau_high = {rec.tau_high:.2f} (the most precise Critical pages).")
+            f"catch 90% of real deteriorations), tau_high = {rec.tau_high:.2f} (Critical pages as precise as the score allows).")
 
     @guarded(status)
     def use_recommended(_=None) -> None:

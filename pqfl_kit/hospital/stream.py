@@ -291,7 +291,8 @@ def recommend_thresholds(scores: np.ndarray, truth: np.ndarray, *, min_recall: f
     objective). tau_high: the lowest threshold above tau_med whose alerts are right at least
     ``critical_precision`` of the time, so a Critical page almost always means a sick patient;
     if no threshold gets there (the score alone cannot tell a sick patient from a broken sensor,
-    which is why eq. 10 adds NEWS2), the most precise threshold above tau_med.
+    which is why eq. 10 adds NEWS2), the highest threshold that still sends half of the real
+    deteriorations straight to the rapid-response team.
     """
     if not 0 < min_recall <= 1 or not 0 < critical_precision <= 1:
         raise ValueError("min_recall and critical_precision must be in (0, 1].")
@@ -302,9 +303,9 @@ def recommend_thresholds(scores: np.ndarray, truth: np.ndarray, *, min_recall: f
     above = np.flatnonzero(higher & (curve["precision"] >= critical_precision))
     if len(above):
         tau_high = float(curve["tau"][above.min()])
-    elif higher.any():  # the score alone never gets that precise: take its most precise threshold
-        candidates = np.flatnonzero(higher)
-        tau_high = float(curve["tau"][candidates[np.argmax(curve["precision"][candidates])]])
+    elif (higher & (curve["recall"] >= 0.5)).any():  # the score alone never gets that precise:
+        # keep Critical for the clearest half of real deteriorations (rapid response sees them first)
+        tau_high = float(curve["tau"][np.flatnonzero(higher & (curve["recall"] >= 0.5)).max()])
     else:
         tau_high = 1.0
     return Thresholds(tau_med, max(tau_high, round(tau_med + 0.01, 2)))
