@@ -1,0 +1,153 @@
+"""pqfl_kit.models: builders, training, metrics, LiteRT export, explanations (real Keras/JAX, real LiteRT)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from pqfl_kit import traffic as T
+
+keras = pytest.importorskip("keras")
+from pqfl_kit.models import detectors as D  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def splits():
+    data = T.generate(n_devices=6, windows_per_device=150, difficulty=0.3, seed=21)
+    return T.split(data, seed=21)
+
+
+@pytest.fixture(scope="module")
+def tiny(splits):
+    train, val, _ = splits
+    return D.train_detector("tinyml", train, val, epochs=12, seed=21)
+
+
+def test_import_pqfl_kit_models_stays_light():
+    code = ("import sys, pqfl_kit, pqfl_kit.models, pqfl_kit.traffic; "
+            "print([m for m in ('keras', 'jax', 'tensorflow') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("arch", D.ARCHITECTURES)
+@pytest.mark.parametrize("optimizer", D.OPTIMIZERS)
+def test_builders(arch, optimizer):
+    model = D.build_model(arch, 20, 9, optimizer=optimizer, seed=1)
+    assert model.input_shape == (None, 20, 9) and model.output_shape == (None, 1)
+    names = [type(layer).__name__ for layer in model.layers]
+    assert "BatchNormalization" in names and "Dropout" in names
+    assert ("LSTM" in names) == (arch == "lstm") and ("GRU" in names) == (arch == "gru")
+    assert type(model.optimizer).__name__.lower() == optimizer
+    assert model.loss == "binary_crossentropy"
+    out = np.asarray(model(np.random.default_rng(0).normal(size=(5, 20, 9)).astype("float32"), training=False))
+    assert out.shape == (5, 1) and np.all((out >= 0) & (out <= 1))
+    # same seed -> same initial weights (FedAvg clients start alike)
+    again = D.build_model(arch, 20, 9, optimizer=optimizer, seed=1)
+    for a, b in zip(model.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_builder_rejects_bad_choices():
+    with pytest.raises(ValueError, match="choose one of"):
+        D.build_model("transformer", 20, 9)
+    with pytest.raises(ValueError, match="optimizer"):
+        D.build_model("gru", 20, 9, optimizer="sgd")
+    with pytest.raises(ValueError):
+        D.build_model("gru", 0, 9)
+    with pytest.raises(ValueError):
+        D.build_model("gru", 20, 9, dropout=1.5)
+    with pytest.raises(TypeError):
+        D.build_model(3, 20, 9)
+
+
+def test_weights_round_trip_for_fedavg():
+    a = D.build_model("gru", 10, 9, seed=1)
+    b = D.build_model("gru", 10, 9, seed=2)
+    mean = [(x + y) / 2 for x, y in zip(a.get_weights(), b.get_weights())]
+    a.set_weights(mean)
+    for got, want in zip(a.get_weights(), mean):
+        np.testing.assert_allclose(got, want)
+
+
+def test_tinyml_learns_and_metrics_are_consistent(tiny, splits):
+    _, _, test = splits
+    met = D.evaluate(tiny, test)
+    assert met.accuracy > 0.85 and met.roc_auc > 0.9
+    tn, fp, fn, tp = met.confusion.ravel()
+    assert tn + fp + fn + tp == len(test)
+    assert met.accuracy == pytest.approx((tp + tn) / len(test))
+    assert met.precision == pytest.approx(tp / (tp + fp)) and met.recall == pytest.approx(tp / (tp + fn))
+    assert met.per_kind["normal"] < 0.1
+    assert max(met.per_kind[k] for k in T.KINDS[1:]) > 0.8
+    assert tiny.history["val_loss"][-1] < tiny.history["val_loss"][0]
+    scores = tiny.score(test)
+    assert scores.shape == (len(test),) and np.all((scores >= 0) & (scores <= 1))
+    assert tiny.score(test.X[0]).shape == (1,)  # one raw window (hospital use)
+    with pytest.raises(ValueError, match="expected windows shaped"):
+        tiny.score(np.zeros((3, 7, 9)))
+
+
+def test_training_is_reproducible_and_reports_progress(splits):
+    train, val, _ = splits
+    seen = []
+    a = D.train_detector("tinyml", train, val, optimizer="rmsprop", epochs=2, seed=3,
+                         progress=lambda e, n, logs: seen.append((e, n, round(logs["val_loss"], 6))))
+    b = D.train_detector("tinyml", train, val, optimizer="rmsprop", epochs=2, seed=3)
+    assert [s[:2] for s in seen] == [(1, 2), (2, 2)]
+    np.testing.assert_allclose(a.history["val_loss"], b.history["val_loss"], rtol=1e-5)
+    assert [s[2] for s in seen] == [round(v, 6) for v in a.history["val_loss"]]
+
+
+def test_train_detector_errors(splits):
+    train, val, _ = splits
+    with pytest.raises(ValueError, match="epochs"):
+        D.train_detector("tinyml", train, val, epochs=0)
+    with pytest.raises(ValueError, match="only one class"):
+        D.train_detector("tinyml", train.subset(train.y == 0), val)
+    with pytest.raises(ValueError, match="both hold windows"):
+        D.train_detector("tinyml", train, val.subset(np.zeros(len(val), bool)))
+
+
+def test_size_is_parameter_bytes(tiny):
+    n_params = sum(int(np.prod(w.shape)) for w in tiny.model.weights)
+    assert tiny.size_bytes == 4 * n_params < 20_000
+
+
+def test_explanation_points_at_the_attacked_features(tiny, splits):
+    from pqfl_kit.models.explain import explain_window
+
+    train, _, test = splits
+    scores = tiny.score(test)
+    i = int(np.flatnonzero((test.subkind == "flooding") & (scores > 0.9))[0])
+    e = explain_window(tiny, test.X[i], train, block=5)
+    assert e.values.shape == (9, 4)
+    assert e.base_score + e.values.sum() == pytest.approx(e.score, abs=0.02)  # SHAP local accuracy
+    top3 = list(e.by_feature())[:3]
+    assert set(top3) & {"delay_ms", "loss_rate", "tx_time_ms"}
+    with pytest.raises(ValueError):
+        explain_window(tiny, test.X[:2], train)
+
+
+@pytest.mark.slow
+def test_litert_export_int8_tinyml_and_recurrent(splits):
+    from pqfl_kit.models.tinyml import ExportError, export_many
+
+    train, val, test = splits
+    tiny = D.train_detector("tinyml", train, val, epochs=12, seed=5)
+    gru = D.train_detector("gru", train, val, epochs=2, seed=5)
+    results = export_many([tiny, gru, gru], train, unroll=[True, True, False])
+    lite = results["tinyml/adam"]
+    assert lite.quantization == "int8" and lite.size_bytes <= 8 * 1024
+    assert "FULLY_CONNECTED" in lite.ops and not any(op.startswith("Flex") for op in lite.ops)
+    float_acc = D.evaluate(tiny, test).accuracy
+    int8_acc = float(np.mean((lite.score(test) > 0.5) == test.y))
+    assert abs(int8_acc - float_acc) <= 0.02
+    assert 0 < lite.latency_us(tiny.standardizer.transform(test.X[:1])[0], repeats=50) < 10_000
+    unrolled = results["gru/adam"]
+    gru_float = gru.score(test)
+    assert np.mean((unrolled.score(test) > 0.5) == (gru_float > 0.5)) > 0.95
+    refused = results["gru/adam (loop)"]
+    assert isinstance(refused, ExportError) and "unroll" in str(refused)
