@@ -172,6 +172,7 @@ def run_client(args) -> None:
             os._exit(3)  # a crash: no goodbye, no ack
         learner.set_weights(weights)
         learner.fit(x, y, args.epochs)
+        time.sleep(args.delay)  # a slow device (tests use it to kill the broker mid-round)
         uid = f"{args.id}-r{r}-{os.urandom(4).hex()}"
         packet = secure.seal_update(session, me, args.id, r, wire.pack(learner.get_weights(), n_samples=len(y),
                                                                          update_id=uid), update_id=uid)
@@ -212,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--id", required=True, help="c0, c1, ...")
     c.add_argument("--epochs", type=int, default=1)
     c.add_argument("--crash-at-round", type=int, default=0)
+    c.add_argument("--delay", type=float, default=0.0, help="extra seconds per local training")
     c.add_argument("--attack", choices=["forge", "replay"])
     args = parser.parse_args(argv)
     if args.role == "keygen":

@@ -187,7 +187,7 @@ class AmqpTransport(Transport):
                 return Delivery(body, (props.type or ""), bool(method.redelivered), ack)
             if time.monotonic() >= deadline:
                 return None
-            self._conn.sleep(0.005)
+            self._retrying(lambda: self._conn.sleep(0.005))
 
     def purge(self, *queues: str) -> None:
         """Empty queues (a fresh experiment)."""
