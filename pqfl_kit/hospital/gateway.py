@@ -225,15 +225,15 @@ class Gateway:
         return q
 
     def _alert(self, alert: Alert, *, store: bool) -> None:
-        if store:
-            self.ehr.add_alert(kind=alert.kind, level=alert.level, roles=alert.roles, message=alert.message,
-                               patient_id=alert.patient_id, device_id=alert.device_id, seq=alert.seq)
         self.alerts.append(alert)
-        if self.on_alert is not None:
+        if self.on_alert is not None:  # notify first: a batched EHR commit must not delay the pager
             try:
                 self.on_alert(alert)
             except Exception:  # noqa: BLE001 - a broken pager must not lose the packet
                 log.exception("on_alert callback failed")
+        if store:
+            self.ehr.add_alert(kind=alert.kind, level=alert.level, roles=alert.roles, message=alert.message,
+                               patient_id=alert.patient_id, device_id=alert.device_id, seq=alert.seq)
 
     def _process(self, frame: bytes, arrived: float) -> Delivered | Quarantined:
         if len(frame) > self.max_packet:
