@@ -202,7 +202,7 @@ class Detector:
 
 
 def train_detector(arch: str, train: TrafficDataset, val: TrafficDataset, *, optimizer: str = "adam",
-                   epochs: int = 20, batch_size: int = 64, patience: int = 5, learning_rate: float = 3e-3,
+                   epochs: int = 20, batch_size: int = 128, patience: int = 5, learning_rate: float = 3e-3,
                    seed: int = SEED, progress: bool | Callable[[int, int, dict], None] = False,
                    model: keras.Model | None = None) -> Detector:
     """Fit the Z-score standardizer on ``train`` and train one model with early stopping.
