@@ -22,7 +22,7 @@ def splits():
 @pytest.fixture(scope="module")
 def tiny(splits):
     train, val, _ = splits
-    return D.train_detector("tinyml", train, val, epochs=12, seed=21)
+    return D.train_detector("tinyml", train, val, epochs=25, seed=21)
 
 
 def test_import_pqfl_kit_models_stays_light():
