@@ -1,0 +1,167 @@
+"""Notebook 07 app and figures: the whole chain under a chosen attack (``build_capstone_app``)."""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ..capstone import SCENARIOS, STATUSES, ChainReport, run_chain
+from ..exercises import quiz_widget
+from .common import classed, guarded, show_status, status_line, titled
+
+__all__ = ["STATUS_COLOURS", "pipeline_html", "story_html", "table_html", "plot_poisoning", "plot_scenarios",
+           "build_capstone_app"]
+
+STATUS_COLOURS = {"ok": "#1b7f3b", "blocked": "#1f4e79", "alert": "#b3261e", "degraded": "#8a6d00"}
+_STATUS_WORDS = {"ok": "ok", "blocked": "attack blocked", "alert": "needs people now", "degraded": "degraded"}
+
+
+def pipeline_html(report: ChainReport) -> str:
+    """The stages as coloured boxes, left to right, with their status and one key figure.
+
+    CSS classes for tests and styling: ``pqfl-stage``, ``pqfl-stage-<status>``, ``pqfl-stage-<key>``.
+    """
+    boxes = []
+    for stage in report.stages:
+        colour = STATUS_COLOURS[stage.status]
+        first = next(iter(stage.figures.items()), None)
+        figure = f"{html.escape(str(first[0]))}: {html.escape(_short(first[1]))}" if first else ""
+        boxes.append(
+            f"<div class='pqfl-stage pqfl-stage-{stage.status} pqfl-stage-{stage.key}' title='{html.escape(stage.explanation)}' "
+            f"style='border:2px solid {colour};border-top:8px solid {colour};border-radius:6px;padding:6px 8px;"
+            f"width:132px;min-height:92px;background:#fff;font-size:12px;line-height:1.3'>"
+            f"<div style='color:#555'>stage {stage.number}</div><div style='font-weight:700'>{html.escape(stage.name)}</div>"
+            f"<div class='pqfl-stage-status' style='color:{colour};font-weight:700;margin-top:3px'>"
+            f"{html.escape(_STATUS_WORDS[stage.status])}</div><div style='color:#555;margin-top:2px'>{figure}</div></div>")
+    arrow = "<div style='align-self:center;font-size:20px;color:#888;padding:0 2px'>&rarr;</div>"
+    legend = " ".join(f"<span style='color:{STATUS_COLOURS[s]};font-weight:700'>&#9632; {_STATUS_WORDS[s]}</span>"
+                      for s in STATUSES)
+    return (f"<div class='pqfl-pipeline' style='display:flex;flex-wrap:wrap;gap:4px;align-items:stretch'>"
+            f"{arrow.join(boxes)}</div><div style='font-size:12px;margin-top:4px'>{legend} · "
+            f"ward packets sealed with: <b class='pqfl-cap-link'>{html.escape(report.link)}</b> · "
+            f"chain ran in {report.seconds:.1f} s</div>")
+
+
+def _short(value) -> str:
+    text = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+    return text if len(text) <= 28 else text[:27] + "…"
+
+
+def story_html(report: ChainReport) -> str:
+    """'What happened': the attack, then every stage that was not ok, as a list."""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in report.story())
+    return (f"<div><b>{html.escape(report.scenario.title)}.</b> {html.escape(report.scenario.attack)}"
+            f"<ul style='margin:4px 0'>{items}</ul></div>")
+
+
+def table_html(report: ChainReport) -> str:
+    """The per-stage summary table (status, what happened, key figures, seconds)."""
+    return report.table(timings=True).to_html(classes="pqfl-cap-summary-table", border=0)
+
+
+def plot_poisoning(report: ChainReport):
+    """Accuracy per round without attack, with FedAvg and with the robust aggregator (poisoning run)."""
+    import matplotlib.pyplot as plt
+
+    runs = report.details.get("fl", {})
+    if len(runs) < 2:
+        raise ValueError("this report has no poisoning comparison: run run_chain('poisoning')")
+    styles = {"clean": ("no attack (FedAvg)", "#777777", "s--"), "fedavg": ("poisoned, FedAvg", "#b3261e", "o-")}
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    for name, fl in runs.items():
+        label, colour, style = styles.get(name, (f"poisoned, {name}", "#1f4e79", "^-"))
+        ax.plot([r.round for r in fl.rounds], [r.accuracy for r in fl.rounds], style, color=colour, label=label)
+    ax.set(title=f"Federated detector, {len(runs['fedavg'].poisoned_clients)} poisoned clients",
+           xlabel="round", ylabel="test accuracy", ylim=(0, 1))
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_scenarios(reports: dict[str, ChainReport]):
+    """The scenario table as a coloured grid: scenarios down, stages across."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.colors import ListedColormap
+
+    from ..capstone import scenario_table
+
+    table = scenario_table(reports)
+    codes = {s: i for i, s in enumerate(STATUSES)} | {"-": len(STATUSES)}
+    grid = table.apply(lambda col: col.map(codes)).to_numpy(dtype=float)
+    cmap = ListedColormap([STATUS_COLOURS[s] for s in STATUSES] + ["#eeeeee"])
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.6))
+    ax.imshow(grid, cmap=cmap, vmin=-0.5, vmax=len(STATUSES) + 0.5, aspect="auto")
+    for (i, j), value in np.ndenumerate(table.to_numpy()):
+        ax.text(j, i, value, ha="center", va="center", fontsize=8, color="white" if value != "-" else "#777777")
+    ax.set_xticks(range(len(table.columns)), [c.replace(" (", "\n(") for c in table.columns], fontsize=8)
+    ax.set_yticks(range(len(table)), [SCENARIOS[k].title for k in table.index], fontsize=8)
+    ax.set_title("Which stage reacts to which attack")
+    fig.tight_layout()
+    return fig
+
+
+def build_capstone_app(report: ChainReport | None = None, *, fl_model: str = "tinyml",
+                       detector: str = "tinyml") -> widgets.Widget:
+    """Scenario dropdown + Run -> pipeline diagram, what happened, per-stage table, and a quiz.
+
+    ``report``: show this run first (e.g. the notebook's calm run) instead of running "calm" now.
+    """
+    scenario = classed(widgets.Dropdown(options=[(s.title, k) for k, s in SCENARIOS.items()], value="calm",
+                                        description="scenario", style={"description_width": "70px"},
+                                        layout=widgets.Layout(width="420px")), "pqfl-cap-scenario")
+    run = classed(widgets.Button(description="Run the chain", button_style="primary", icon="play"), "pqfl-cap-run")
+    progress = classed(widgets.IntProgress(0, min=0, max=6, layout=widgets.Layout(width="180px")), "pqfl-cap-progress")
+    status = status_line("pqfl-cap-status")
+    attack = classed(widgets.HTML(), "pqfl-cap-attack")
+    pipeline = classed(widgets.HTML(), "pqfl-cap-pipeline")
+    story = classed(widgets.HTML(), "pqfl-cap-story")
+    table = classed(widgets.HTML(), "pqfl-cap-table")
+
+    def describe(_=None) -> None:
+        attack.value = f"<i>{html.escape(SCENARIOS[scenario.value].attack)}</i>"
+
+    def show(result: ChainReport) -> None:
+        pipeline.value = pipeline_html(result)
+        story.value = story_html(result)
+        table.value = table_html(result)
+
+    def on_progress(done: int, total: int, label: str) -> None:
+        progress.max, progress.value = total, done
+        if done < total:
+            show_status(status, f"running stage {done + 1} of {total}: {label}...", "info")
+
+    @guarded(status)
+    def on_run(_=None) -> None:
+        run.disabled = True
+        pipeline.value = story.value = table.value = ""
+        try:
+            result = run_chain(scenario.value, fl_model=fl_model, detector=detector, progress=on_progress)
+        finally:
+            run.disabled = False
+        show(result)
+        flagged = sum(s.status != "ok" for s in result.stages)
+        show_status(status, f"done: {SCENARIOS[scenario.value].title}, {flagged} stage(s) reacted.",
+                    "ok" if flagged == 0 else "warn")
+
+    scenario.observe(describe, names="value")
+    run.on_click(on_run)
+    describe()
+    app = widgets.VBox([
+        titled("The whole chain under attack", widgets.HBox([scenario, run, progress]), attack, status),
+        titled("Pipeline", pipeline),
+        titled("What happened", story),
+        titled("Stage by stage", table),
+        quiz_widget("07.1"),
+    ])
+    classed(app, "pqfl-app", "pqfl-cap-app")
+    if isinstance(report, ChainReport):
+        scenario.value = report.scenario.key
+        show(report)
+        progress.max = progress.value = len(report.stages)
+        show_status(status, f"showing: {report.scenario.title}. Pick a scenario and press Run.", "info")
+    elif report is not None:
+        raise TypeError("report must be a ChainReport from run_chain() or None")
+    else:
+        on_run()
+    return app

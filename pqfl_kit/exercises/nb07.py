@@ -1,0 +1,118 @@
+"""Exercises of notebook 07 (capstone): grading, hints and reference solutions."""
+from __future__ import annotations
+
+import re
+
+from . import Exercise, register
+
+#: 07.1 asks about these scenarios, in this order
+ATTACKS = ("eavesdropper", "mitm", "tampering", "poisoning")
+
+
+def _stage_numbers() -> list[int]:
+    """The stage that catches each attack in ATTACKS, numbered as in the chain (1 = key link)."""
+    from ..capstone import SCENARIOS, STAGES
+
+    order = list(STAGES)
+    return [order.index(SCENARIOS[name].catches) + 1 for name in ATTACKS]
+
+
+def _numbers(text: str) -> list[int]:
+    parts = [p for p in re.split(r"[\s,;\[\]()]+", str(text)) if p]
+    return [int(p) for p in parts]
+
+
+# 07.1 ---------------------------------------------------------------------------------
+def _grade_stages(answer) -> tuple[bool, str]:
+    from ..capstone import SCENARIOS, STAGES
+
+    expected = _stage_numbers()
+    if isinstance(answer, str):
+        answer = _numbers(answer)
+    if not isinstance(answer, (list, tuple)) or len(answer) != len(expected):
+        return False, f"give {len(expected)} stage numbers, one per attack, e.g. 1, 2, 3, 4."
+    names = list(STAGES.values())
+    wrong = []
+    for attack, got, want in zip(ATTACKS, answer, expected):
+        if got != want:
+            wrong.append(f"'{SCENARIOS[attack].title}' is not caught by stage {got}")
+    if wrong:
+        return False, "; ".join(wrong) + "."
+    return True, ("right: " + ", ".join(f"{SCENARIOS[a].title} -> stage {n} ({names[n - 1]})"
+                                        for a, n in zip(ATTACKS, expected)) + ".")
+
+
+register(Exercise(
+    id="07.1", title="Which stage stops which attack?", kind="value", parse=_numbers,
+    question=("Stages: 1 key link (E91), 2 sensor handshake, 3 federated detector, 4 ward stream, "
+              "5 gateway checks, 6 clinical routing. Which stage stops each attack: a quantum eavesdropper, "
+              "a man-in-the-middle, tampering + replay, poisoned FL clients? Four numbers, e.g. 1, 2, 3, 4."),
+    grade=_grade_stages, solution=[1, 2, 5, 3],
+    hint="Run the scenario table (or the app) and look for the stage that says 'blocked' in each row."))
+
+
+# 07.2 ---------------------------------------------------------------------------------
+def solution_choose_link(chsh: float, chsh_stderr: float, qber: float, final_key_bits: int) -> str:
+    """'E91' if the run passed its tests and left a long enough key, else the ML-KEM fallback."""
+    from pqfl_kit.capstone import MIN_KEY_BITS
+    from pqfl_kit.qkd.e91 import CONFIDENCE_SIGMAS, QBER_LIMIT
+
+    entangled = chsh - CONFIDENCE_SIGMAS * chsh_stderr > 2.0
+    if entangled and qber <= QBER_LIMIT and final_key_bits >= MIN_KEY_BITS:
+        return "E91"
+    return "ML-KEM-768"
+
+
+_LINK_CASES = [(2.83, 0.03, 0.0, 2000), (1.41, 0.05, 0.25, 0), (2.10, 0.05, 0.02, 900), (2.16, 0.05, 0.02, 900),
+               (2.80, 0.04, 0.12, 1500), (2.80, 0.04, 0.10, 1500), (2.80, 0.04, 0.01, 255), (2.80, 0.04, 0.01, 256),
+               (2.5, 0.2, 0.03, 3000)]
+
+
+def _grade_link(fn) -> tuple[bool, str]:
+    for case in _LINK_CASES:
+        expected, got = solution_choose_link(*case), fn(*case)
+        if got != expected:
+            s, e, q, bits = case
+            return False, (f"choose_link(S={s}, stderr={e}, QBER={q}, key bits={bits}) gave {got!r}, "
+                           f"expected {expected!r}.")
+    return True, f"all {len(_LINK_CASES)} runs routed right, borderline ones included."
+
+
+register(Exercise(
+    id="07.2", title="When does the chain fall back to ML-KEM?", kind="function",
+    question=("Write choose_link(chsh, chsh_stderr, qber, final_key_bits): 'E91' when S is above 2 by more than "
+              "3 standard errors, the QBER is at most 11% (QBER_LIMIT) and at least 256 key bits are left; "
+              "otherwise 'ML-KEM-768'."),
+    grade=_grade_link, solution=solution_choose_link,
+    hint="Three conditions must all hold: S - 3*stderr > 2, qber <= QBER_LIMIT (about 0.110), bits >= 256."))
+
+
+# 07.3 ---------------------------------------------------------------------------------
+def solution_harvest_risk(algorithm: str, shelf_life: float, migration: float, years_to_qc: float) -> bool:
+    """True if records harvested today under ``algorithm`` can be read while still sensitive."""
+    from pqfl_kit.threats import HOSPITAL_CRYPTO
+
+    status = {row["algorithm"]: row["status"] for row in HOSPITAL_CRYPTO}[algorithm]
+    return status == "broken" and shelf_life + migration > years_to_qc
+
+
+_RISK_CASES = [("RSA-2048", 25, 5, 15), ("RSA-2048", 5, 2, 15), ("RSA-2048", 10, 5, 15), ("RSA-2048", 10, 6, 15),
+               ("ECDH / ECDSA P-256", 30, 5, 10), ("ML-KEM-768 (FIPS 203)", 30, 5, 10),
+               ("AES-256", 50, 10, 5), ("Ascon-AEAD128", 30, 5, 10)]
+
+
+def _grade_risk(fn) -> tuple[bool, str]:
+    for case in _RISK_CASES:
+        expected, got = solution_harvest_risk(*case), fn(*case)
+        if got != expected:
+            return False, f"harvest_risk{case} gave {got!r}, expected {expected!r}."
+    return True, "right: only Shor-breakable algorithms with x + y > z put today's recordings at risk."
+
+
+register(Exercise(
+    id="07.3", title="Is today's recording at risk?", kind="function",
+    question=("Write harvest_risk(algorithm, shelf_life, migration, years_to_qc): True if an attacker who records "
+              "traffic today under `algorithm` (a name from threats.HOSPITAL_CRYPTO) reads it while it is still "
+              "sensitive: Shor breaks the algorithm AND Mosca's x + y > z."),
+    grade=_grade_risk, solution=solution_harvest_risk,
+    hint="Look the algorithm up in HOSPITAL_CRYPTO: only status 'broken' falls to Shor; Grover only weakens."))
