@@ -95,7 +95,8 @@ def build_fl_app() -> widgets.Widget:
     dropout = classed(widgets.FloatSlider(0.0, min=0.0, max=0.5, step=0.1, description="dropout", style=style),
                       "pqfl-fl-dropout")
     forged = classed(widgets.IntSlider(0, min=0, max=3, description="forged / round", style=style), "pqfl-fl-forged")
-    energy = classed(widgets.Checkbox(False, description="energy-aware (battery >= 30% or charging)", indent=False),
+    energy = classed(widgets.Checkbox(False, description="energy-aware (battery >= 30% or charging)", indent=False,
+                                     layout=widgets.Layout(width="360px")),
                      "pqfl-fl-energy")
     run = classed(widgets.Button(description="Run federation", button_style="primary"), "pqfl-fl-run")
     status = status_line("pqfl-fl-status")
