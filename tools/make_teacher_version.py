@@ -3,7 +3,7 @@
 The committed notebooks are the learner version: each exercise is a stub plus
 ``check("NN.M", answer)``. This tool replaces each stub by the reference solution from
 ``pqfl_kit.exercises`` (a stub function by the solution's code under the learner's name, a ``...``
-by the solution value), so a teacher can present or grade with them. Safe to re-run.
+passed directly or assigned to the answer's name by the solution value), so a teacher can present or grade with them. Safe to re-run.
 
     python tools/make_teacher_version.py [--execute] [NN ...]
 """
@@ -36,6 +36,12 @@ def solve_cell(source: str) -> str:
         return source[:match.start(2)] + repr(exercise.solution) + source[match.end(2):]
     lines = source.splitlines()
     for node in ast.parse(source).body:
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value is Ellipsis
+                and any(isinstance(t, ast.Name) and t.id == answer for t in node.targets)):
+            line = lines[node.value.lineno - 1]  # `answer = ...  # comment`: swap the ... for the value
+            col = node.value.col_offset
+            lines[node.value.lineno - 1] = line[:col] + repr(exercise.solution) + line[col + 3:]
+            return "\n".join(lines)
         if isinstance(node, ast.FunctionDef) and node.name == answer:
             solution = exercises.solution_text(exercise_id).rstrip().splitlines()
             solution[0] = re.sub(r"def \w+\(", f"def {answer}(", solution[0], count=1)
