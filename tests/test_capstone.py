@@ -161,7 +161,7 @@ def test_report_table_and_story(reports):
     assert list(table.columns) == ["status", "what happened", "key figures", "seconds"]
     assert table.iloc[4]["status"] == "blocked"
     story = reports["tampering"].story()
-    assert len(story) == 2 and story[1].startswith("Stage 5 (Gateway checks) blocked")
+    assert len(story) == 2 and story[1].startswith("Stage 5 · Gateway checks [blocked]: ")
     with pytest.raises(KeyError):
         reports["calm"].stage("harvest")
 

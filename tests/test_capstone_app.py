@@ -46,6 +46,7 @@ def test_running_tampering_flags_the_gateway(app):
     pipeline = _find(app, "pqfl-cap-pipeline").value
     assert "pqfl-stage pqfl-stage-blocked pqfl-stage-gateway" in pipeline
     assert "pqfl-stage pqfl-stage-alert pqfl-stage-ward" in pipeline
+    assert re.search(r"\d+ quarantined of \d+", pipeline) and "packets, " in pipeline
     assert "quarantined" in _find(app, "pqfl-cap-story").value
     progress = _find(app, "pqfl-cap-progress")
     assert progress.value == progress.max == 6
@@ -74,5 +75,5 @@ def test_figures_and_html():
     grid = plot_scenarios({"calm": calm, "poisoning": poisoning})
     labels = [t.get_text() for t in grid.axes[0].texts]
     assert labels.count("blocked") == 1 and labels.count("ok") == 11
-    assert "<li>" in story_html(poisoning) and "Stage 3" in story_html(poisoning)
+    assert "<li>" in story_html(poisoning) and "Stage 3 · Federated detector [blocked]" in story_html(poisoning)
     assert pipeline_html(calm).count("class='pqfl-stage ") == 6

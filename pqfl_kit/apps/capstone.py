@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 import html
+import textwrap
 
 import ipywidgets as widgets
 
-from ..capstone import SCENARIOS, STATUSES, ChainReport, run_chain
+from ..capstone import SCENARIOS, STATUSES, ChainReport, Stage, run_chain
 from ..exercises import quiz_widget
 from .common import classed, guarded, show_status, status_line, titled
 
-__all__ = ["STATUS_COLOURS", "pipeline_html", "story_html", "table_html", "plot_poisoning", "plot_scenarios",
+__all__ = ["STATUS_COLOURS", "headline", "pipeline_html", "story_html", "table_html", "plot_poisoning", "plot_scenarios",
            "build_capstone_app"]
 
 STATUS_COLOURS = {"ok": "#1b7f3b", "blocked": "#1f4e79", "alert": "#b3261e", "degraded": "#8a6d00"}
-_STATUS_WORDS = {"ok": "ok", "blocked": "attack blocked", "alert": "needs people now", "degraded": "degraded"}
+_STATUS_WORDS = {"ok": "ok", "blocked": "attack blocked", "alert": "alert", "degraded": "degraded"}
 
 
 def pipeline_html(report: ChainReport) -> str:
@@ -24,8 +25,7 @@ def pipeline_html(report: ChainReport) -> str:
     boxes = []
     for stage in report.stages:
         colour = STATUS_COLOURS[stage.status]
-        first = next(iter(stage.figures.items()), None)
-        figure = f"{html.escape(str(first[0]))}: {html.escape(_short(first[1]))}" if first else ""
+        figure = html.escape(headline(stage))
         boxes.append(
             f"<div class='pqfl-stage pqfl-stage-{stage.status} pqfl-stage-{stage.key}' title='{html.escape(stage.explanation)}' "
             f"style='border:2px solid {colour};border-top:8px solid {colour};border-radius:6px;padding:6px 8px;"
@@ -42,9 +42,28 @@ def pipeline_html(report: ChainReport) -> str:
             f"chain ran in {report.seconds:.1f} s</div>")
 
 
-def _short(value) -> str:
-    text = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
-    return text if len(text) <= 28 else text[:27] + "…"
+def headline(stage: Stage) -> str:
+    """The one figure a stage's box shows (the table holds them all)."""
+    f = stage.figures
+    if stage.key == "key_link":
+        return "fell back to ML-KEM-768" if "fallback" in f else f"key: {f['final key bits']} bits"
+    if stage.key == "handshake":
+        return f"MITM: handshake {f['handshake']}" if "handshake" in f else f["suite"]
+    if stage.key == "federated":
+        if "accuracy" in f:
+            return f"accuracy {f['accuracy']:.0%}"
+        robust = next(v for k, v in f.items() if k.startswith("accuracy, ") and k != "accuracy, FedAvg")
+        return f"FedAvg {f['accuracy, FedAvg']:.0%}, robust {robust:.0%}"
+    if stage.key == "ward":
+        attacked = f["attacker: tampered"] + f["attacker: replayed"]
+        return f"{f['packets sealed']} packets" + (f", {attacked} attacked" if attacked else "")
+    if stage.key == "gateway":
+        return f"{f['quarantined']} quarantined of {f['received']}"
+    if stage.key == "clinical":
+        return "emergency: " + ", ".join(f["emergency patients"]) if f["emergency patients"] else "no emergency"
+    if stage.key == "harvest":
+        return "RSA copy read, ML-KEM copy sealed" if not f["ML-KEM + Ascon record read by attacker"] else "PQC copy read!"
+    return ""
 
 
 def story_html(report: ChainReport) -> str:
@@ -71,6 +90,7 @@ def plot_poisoning(report: ChainReport):
     for name, fl in runs.items():
         label, colour, style = styles.get(name, (f"poisoned, {name}", "#1f4e79", "^-"))
         ax.plot([r.round for r in fl.rounds], [r.accuracy for r in fl.rounds], style, color=colour, label=label)
+    ax.set_xticks([r.round for r in runs["fedavg"].rounds])
     ax.set(title=f"Federated detector, {len(runs['fedavg'].poisoned_clients)} poisoned clients",
            xlabel="round", ylabel="test accuracy", ylim=(0, 1))
     ax.legend(fontsize=8)
@@ -94,7 +114,8 @@ def plot_scenarios(reports: dict[str, ChainReport]):
     ax.imshow(grid, cmap=cmap, vmin=-0.5, vmax=len(STATUSES) + 0.5, aspect="auto")
     for (i, j), value in np.ndenumerate(table.to_numpy()):
         ax.text(j, i, value, ha="center", va="center", fontsize=8, color="white" if value != "-" else "#777777")
-    ax.set_xticks(range(len(table.columns)), [c.replace(" (", "\n(") for c in table.columns], fontsize=8)
+    ax.set_xticks(range(len(table.columns)), [textwrap.fill(f"{i + 1} · {c}", 15) for i, c in enumerate(table.columns)],
+                  fontsize=8)
     ax.set_yticks(range(len(table)), [SCENARIOS[k].title for k in table.index], fontsize=8)
     ax.set_title("Which stage reacts to which attack")
     fig.tight_layout()
