@@ -38,7 +38,7 @@ def _grade_stages(answer) -> tuple[bool, str]:
             wrong.append(f"'{SCENARIOS[attack].title}' is not caught by stage {got}")
     if wrong:
         return False, "; ".join(wrong) + "."
-    return True, ("right: " + ", ".join(f"{SCENARIOS[a].title} -> stage {n} ({names[n - 1]})"
+    return True, ("every attack matched: " + ", ".join(f"{SCENARIOS[a].title} -> stage {n} ({names[n - 1]})"
                                         for a, n in zip(ATTACKS, expected)) + ".")
 
 
@@ -106,7 +106,7 @@ def _grade_risk(fn) -> tuple[bool, str]:
         expected, got = solution_harvest_risk(*case), fn(*case)
         if got != expected:
             return False, f"harvest_risk{case} gave {got!r}, expected {expected!r}."
-    return True, "right: only Shor-breakable algorithms with x + y > z put today's recordings at risk."
+    return True, "only Shor-breakable algorithms with x + y > z put today's recordings at risk."
 
 
 register(Exercise(
