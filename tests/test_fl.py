@@ -90,40 +90,112 @@ def test_wire_roundtrip_and_rejects_garbage():
 
 @pytest.fixture
 def federation():
-    from cryptography.hazmat.primitives.asymmetric import mlkem
+    inbox, devices = secure.federation(["c0", "c1"])
+    return inbox, devices["c0"], devices["c1"]
 
-    kem = mlkem.MLKEM768PrivateKey.generate()
-    ident = secure.Identity()
-    session, hello = secure.client_session("c0", ident, kem.public_key().public_bytes_raw())
-    inbox = secure.Inbox({"c0": ident.public_bytes})
-    inbox.sessions["c0"] = secure.server_session(hello, kem, inbox.identities)
-    return session, ident, inbox, kem
+
+def test_federation_uses_pqc_channels_and_identities(federation):
+    from pqfl_kit.pqc.channel import Gateway, SecureChannel
+    from pqfl_kit.pqc.sig import Identity
+
+    inbox, c0, c1 = federation
+    assert isinstance(inbox.gateway, Gateway) and inbox.clients == ["c0", "c1"]
+    assert isinstance(c0.channel, SecureChannel) and isinstance(c0.identity, Identity)
+    assert inbox.gateway.trusted["c0"] == c0.identity.public_key  # the aggregator pins the client key
+    assert c0.gateway_public_key == inbox.gateway.identity.public_key  # and the client pins the aggregator's
+    assert c0.channel.info.kem == "ML-KEM-768" and c0.channel.info.sig == "ML-DSA-65"
+    assert c0.channel.channel_id == inbox.gateway.channels["c0"].channel_id != c1.channel.channel_id
 
 
 def test_inbox_accepts_and_rejects_by_reason(federation):
-    session, ident, inbox, _ = federation
-    good = secure.seal_update(session, ident, "c0", 1, b"update-1")
+    from pqfl_kit.pqc.sig import generate_identity
+
+    inbox, c0, c1 = federation
+    ident = c0.identity
+    good = secure.seal_update(c0.channel, ident, "c0", 1, b"update-1")
+    assert b"update-1" not in good  # sealed, not in clear
     assert inbox.receive(good, 1).payload == b"update-1"
     assert inbox.receive(good, 1).status == "duplicate"  # same round: a harmless copy
     assert inbox.receive(good, 2).reason == "replayed"  # next round: a replay
-    assert inbox.receive(secure.seal_update(session, secure.Identity(), "c0", 2, b"x"), 2).reason == "forged"
-    assert inbox.receive(secure.seal_update(session, None, "c0", 2, b"x"), 2).reason == "unsigned"
-    tampered = bytearray(secure.seal_update(session, ident, "c0", 2, b"x"))
+    forged = secure.seal_update(c0.channel, generate_identity("c0"), "c0", 2, b"x")
+    assert inbox.receive(forged, 2).reason == "forged"
+    assert inbox.receive(forged, 2).reason == "replayed"  # the channel's anti-replay window
+    assert inbox.receive(secure.seal_update(c0.channel, None, "c0", 2, b"x"), 2).reason == "unsigned"
+    tampered = bytearray(secure.seal_update(c0.channel, ident, "c0", 2, b"x"))
     tampered[-1] ^= 1
     assert inbox.receive(bytes(tampered), 2).reason == "tampered"
-    assert inbox.receive(secure.seal_update(session, ident, "c0", 1, b"old"), 2).reason == "stale"
-    assert inbox.receive(secure.seal_update(session, ident, "c9", 2, b"x"), 2).reason == "unknown"
+    assert inbox.receive(secure.seal_update(c0.channel, ident, "c0", 1, b"old"), 2).reason == "stale"
+    assert inbox.receive(secure.seal_update(c0.channel, ident, "c9", 2, b"x"), 2).reason == "unknown"
+    # c1 signs with its own key but claims to be c0: it arrives over c1's session
+    assert inbox.receive(secure.seal_update(c1.channel, c1.identity, "c0", 2, b"x"), 2).reason == "forged"
     assert inbox.receive(b"\x00", 2).reason == "malformed"
-    assert dict(inbox.rejected) == {"replayed": 1, "forged": 1, "unsigned": 1, "tampered": 1, "stale": 1,
+    assert dict(inbox.rejected) == {"replayed": 2, "forged": 2, "unsigned": 1, "tampered": 1, "stale": 1,
                                     "unknown": 1, "malformed": 1}
+    assert inbox.receive(secure.seal_update(c0.channel, ident, "c0", 2, b"update-2"), 2).status == "accepted"
 
 
-def test_hello_from_an_impostor_is_refused(federation):
-    _, _, inbox, kem = federation
-    _, hello = secure.client_session("c0", secure.Identity(), kem.public_key().public_bytes_raw())
+def test_redelivered_refusal_is_not_counted_twice(federation):
+    from pqfl_kit.pqc.sig import generate_identity
+
+    inbox, c0, _ = federation
+    forged = secure.seal_update(c0.channel, generate_identity("c0"), "c0", 1, b"x")
+    assert inbox.receive(forged, 1).reason == "forged"
+    assert inbox.receive(forged, 1, redelivered=True).status == "duplicate"
+    assert dict(inbox.rejected) == {"forged": 1} and inbox.duplicates == 1
+
+
+def test_global_model_travels_sealed_on_the_channel(federation):
+    from pqfl_kit.pqc.channel import ChannelError
+
+    inbox, c0, c1 = federation
+    packet = inbox.seal_global("c0", 3, b"global-weights")
+    assert secure.open_global(c0.channel, packet) == (3, b"global-weights")
+    with pytest.raises(ChannelError, match="replay"):
+        secure.open_global(c0.channel, packet)
+    with pytest.raises(ChannelError):  # sealed for c0: c1's keys cannot open it
+        secure.open_global(c1.channel, inbox.seal_global("c0", 4, b"g"))
+    assert secure.open_global(None, secure.Inbox().seal_global("c0", 1, b"plain")) == (1, b"plain")
+
+
+def test_handshake_refuses_impostors_both_ways(federation):
+    from pqfl_kit.pqc.channel import ChannelError, Device
+    from pqfl_kit.pqc.sig import generate_identity
+
+    inbox, c0, _ = federation
+    impostor = Device(generate_identity("c0"), inbox.gateway.identity.public_key)  # c0's name, not its key
     with pytest.raises(secure.SecurityError) as info:
-        secure.server_session(hello, kem, inbox.identities)
+        secure.join(inbox, impostor)
     assert info.value.reason == "forged"
+    stranger = Device(generate_identity("c7"), inbox.gateway.identity.public_key)
+    with pytest.raises(secure.SecurityError) as info:
+        secure.join(inbox, stranger)
+    assert info.value.reason == "unknown"
+    with pytest.raises(secure.SecurityError) as info:
+        inbox.respond(b"\x00\x02{}")
+    assert info.value.reason == "malformed"
+    assert dict(inbox.rejected) == {"forged": 1, "unknown": 1, "malformed": 1}
+    # a client that pinned another aggregator key refuses the real aggregator's ServerHello
+    wary = Device(c0.identity, generate_identity("aggregator").public_key)
+    _, reply = inbox.respond(secure.client_hello(wary))
+    with pytest.raises(ChannelError, match="pinned"):
+        secure.client_finish(wary, reply)
+    # the old session of c0 still works after the refused attempts
+    assert inbox.receive(secure.seal_update(c0.channel, c0.identity, "c0", 1, b"ok"), 1).status == "accepted"
+
+
+def test_redelivered_handshake_messages_get_the_same_answer():
+    from pqfl_kit.pqc.channel import Device, Gateway
+    from pqfl_kit.pqc.sig import generate_identity
+
+    me, ident = generate_identity("aggregator"), generate_identity("c0")
+    inbox = secure.Inbox(Gateway(me, {"c0": ident.public_key}))
+    device = Device(ident, me.public_key)
+    hello = secure.client_hello(device)
+    first = inbox.respond(hello)
+    assert inbox.respond(hello) == first  # a redelivered hello does not restart the handshake
+    finish = secure.client_finish(device, first[1])
+    assert inbox.complete(finish) == "c0" and inbox.complete(finish) == "c0"
+    assert inbox.clients == ["c0"] and not inbox.rejected
 
 
 def test_memory_transport_and_bad_choice():

@@ -9,8 +9,9 @@ A round (McMahan et al. 2017, Algorithm 1) here is:
 1. *train*: every selected client trains its copy of the global model on its own device data
    (measured on this host, scaled to the client's Pi profile, clients run in parallel: the
    round waits for the slowest);
-2. *seal*: each client signs (ML-DSA-65) and seals (Ascon-AEAD128 session from ML-KEM-768) its
-   update; the aggregator opens and verifies them (crypto on the gateway);
+2. *seal*: each client signs (ML-DSA-65) and seals its update on its ``pqfl_kit.pqc`` channel
+   (Ascon-AEAD128 keys from one ML-KEM-768 handshake per session); the aggregator, a pqc
+   ``Gateway``, opens and verifies them (crypto on the gateway);
 3. *upload*: the sealed updates cross the link (shared Wi-Fi airtime: transfers add up;
    Ethernet: each client has its own port, the gateway's port is shared);
 4. *aggregate*: FedAvg / median / trimmed mean on the gateway;
@@ -30,6 +31,7 @@ import numpy as np
 from pqfl_kit.fl import cluster, fedavg, schedule, secure, wire
 from pqfl_kit.fl.task import MODELS, make_federated_data, make_learner
 from pqfl_kit.fl.transport import AGGREGATOR_QUEUE, client_queue, make_transport
+from pqfl_kit.pqc.sig import generate_identity
 
 __all__ = ["simulate", "FLReport", "RoundStats", "CentralizedStats", "PAPER", "PHASES"]
 
@@ -90,7 +92,7 @@ class FLReport:
     rounds: list[RoundStats]
     profiles: list[str]
     model_bytes: int
-    handshake_s: float  # real seconds for all ML-KEM handshakes (once per session, not per round)
+    handshake_s: float  # real seconds for all channel handshakes (once per session, not per round)
     poisoned_clients: list[int]
     centralized: CentralizedStats | None = None
     rejected_total: dict[str, int] = field(default_factory=dict)
@@ -224,24 +226,15 @@ def simulate(n_clients: int = 10, rounds: int = 5, model: str = "gru", profile: 
     net = make_transport(transport, amqp_url=amqp_url)
     if transport == "amqp":
         net.purge(AGGREGATOR_QUEUE, *[client_queue(i) for i in ids])
-    # ML-KEM-768 handshakes, once per session (FIPS 203); ML-DSA-65 identities (FIPS 204)
     if pqc:
         from pqfl_kit.pqc import ascon
 
         ascon.warm_up()  # load the compiled Ascon once, outside the timings
     t0 = time.perf_counter()
-    inbox = secure.Inbox(require_pqc=pqc)
-    client_sessions, identities = {}, {}
-    if pqc:
-        from cryptography.hazmat.primitives.asymmetric import mlkem
-
-        kem = mlkem.MLKEM768PrivateKey.generate()
-        for cid in ids:
-            identities[cid] = secure.Identity()
-            inbox.identities[cid] = identities[cid].public_bytes
-            client_sessions[cid], hello = secure.client_session(cid, identities[cid], kem.public_key().public_bytes_raw())
-            inbox.sessions[cid] = secure.server_session(hello, kem, inbox.identities)
+    # one pqc channel handshake per client (ephemeral ML-KEM-768, ML-DSA-65 identities pinned both ways)
+    inbox, devices = secure.federation(ids) if pqc else (secure.Inbox(), {})
     handshake_s = time.perf_counter() - t0
+    forger = generate_identity("forger") if pqc and forged else None  # a key no one has pinned
 
     batteries = {}
     for c, p in enumerate(profiles):
@@ -268,8 +261,9 @@ def simulate(n_clients: int = 10, rounds: int = 5, model: str = "gru", profile: 
             if c in poisoned_clients:
                 weights = fedavg.poison(weights, global_w, poison_mode, poison_factor)
             payload = wire.pack(weights, n_samples=len(y))
-            packet, host_seal = _timed(secure.seal_update, client_sessions.get(ids[c]), identities.get(ids[c]),
-                                       ids[c], r, payload)
+            device = devices.get(ids[c])
+            channel, identity = (device.channel, device.identity) if device else (None, None)
+            packet, host_seal = _timed(secure.seal_update, channel, identity, ids[c], r, payload)
             if pqc:
                 pqc_wall += host_seal
             train_s[c] = cluster.simulated_seconds(host_train, profiles[c])
@@ -281,11 +275,11 @@ def simulate(n_clients: int = 10, rounds: int = 5, model: str = "gru", profile: 
             sizes[c] = len(packet)
             sent.append(packet)
             net.send(AGGREGATOR_QUEUE, packet, "update")
-        for i in range(forged):  # an attacker without the client's signing key
-            victim = ids[i % n_clients]
+        for i in range(forged):  # an attacker holding a victim's session but not its signing key
+            victim = devices.get(ids[i % n_clients])
             fake = wire.pack(global_w, n_samples=10_000)
-            net.send(AGGREGATOR_QUEUE, secure.seal_update(client_sessions.get(victim), secure.Identity() if pqc else None,
-                                                          victim, r, fake), "update")
+            net.send(AGGREGATOR_QUEUE, secure.seal_update(victim.channel if victim else None, forger,
+                                                          ids[i % n_clients], r, fake), "update")
         for packet in last_packets[:replayed]:  # an attacker re-sending recorded packets
             net.send(AGGREGATOR_QUEUE, packet, "update")
         last_packets = sent
@@ -316,13 +310,13 @@ def simulate(n_clients: int = 10, rounds: int = 5, model: str = "gru", profile: 
         for c in range(n_clients):
             cid = ids[c]
             start = time.perf_counter()
-            body = client_sessions[cid] and inbox.sessions[cid].seal(payload, b"global") if pqc else payload
+            body = inbox.seal_global(cid, r, payload)
             bcast_host += time.perf_counter() - start
             net.send(client_queue(cid), body, "global")
             d = net.receive(client_queue(cid), timeout=5.0)
             if d is None:
                 raise ConnectionError(f"global model for {cid} was lost in transport")
-            opened, dt = _timed(client_sessions[cid].open, d.body, b"global") if pqc else (d.body, 0.0)
+            _, dt = _timed(secure.open_global, devices[cid].channel if pqc else None, d.body)
             d.ack()
             client_open = max(client_open, cluster.simulated_seconds(dt, profiles[c]))
             down_sizes[c] = len(body)

@@ -3,55 +3,69 @@
 A thin shell over ``pqfl_kit.fl`` (after Flower's embedded-devices example): the same sealing,
 signing, inbox and aggregation code as ``simulate``, with a RabbitMQ broker between processes.
 
-* ``keygen --keys DIR --clients N``: ML-KEM-768 key of the aggregator, ML-DSA-65 identities of
-  the aggregator and of clients c0..c{N-1}; ``public.json`` holds every public key (in K3s these
-  files are Secrets; ``deploy/k3s``).
-* ``aggregator``: waits for the clients' signed ML-KEM hellos, then for every round seals and
-  signs the global model for each client, collects updates until all live clients reported or
-  ``--round-timeout`` passed with at least ``--quorum`` updates, aggregates, evaluates, and prints
-  one JSON line per round (``{"event": "round", ...}``); ``--report`` saves the whole run.
-* ``client --id cK``: trains on its own device's traffic (device K of the kit's generator),
-  answers each global model with one sealed, signed update. ``--crash-at-round R`` exits
-  abruptly, ``--attack forge|replay`` adds a forged / replayed update (for the tests and demos).
+* ``keygen --keys DIR --clients N``: ML-DSA-65 identities (FIPS 204) of the aggregator and of
+  clients c0..c{N-1}, stored as their 32-byte key-generation seeds; ``public.json`` holds every
+  public key (in K3s these files are Secrets; ``deploy/k3s``). Session keys are not stored: each
+  session runs the three-message handshake of :mod:`pqfl_kit.pqc.channel` (ephemeral ML-KEM-768)
+  through the queues.
+* ``aggregator``: a pqc ``Gateway`` pinning every client's key; answers the clients' handshakes
+  and waits until all of them joined (or ``--hello-timeout`` passed with at least ``--quorum``),
+  then for every round seals the global model for each client on its channel, collects updates
+  until every live client reported, or the quorum reported and ``--round-timeout`` more seconds
+  passed (a straggler deadline that starts when the quorum is in, so a loaded machine does not
+  drop slow but live clients), aggregates, evaluates, and prints one JSON line per round
+  (``{"event": "round", ...}``); ``--report`` saves the whole run.
+* ``client --id cK``: a pqc ``Device`` pinning the aggregator's key; trains on its own device's
+  traffic (device K of the kit's generator), answers each global model with one sealed update
+  signed by its ML-DSA identity. ``--crash-at-round R`` exits abruptly, ``--attack forge|replay``
+  adds a forged / replayed update (for the tests and demos).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 from pqfl_kit.fl import fedavg, secure, wire
 from pqfl_kit.fl.task import make_federated_data, make_learner
 from pqfl_kit.fl.transport import AmqpTransport
+from pqfl_kit.pqc.channel import ChannelError, Device, Gateway
+from pqfl_kit.pqc.sig import Identity, generate_identity
 
 AGGREGATOR_ID = "aggregator"
+ALGORITHM = "ML-DSA-65"
 
 
 def keygen(keys: Path, n_clients: int) -> dict:
-    """Write fresh keys for an aggregator and ``n_clients`` clients; return the public keys."""
-    from cryptography.hazmat.primitives.asymmetric import mlkem
-
+    """Write fresh ML-DSA-65 identities for an aggregator and ``n_clients`` clients; return the public keys."""
     keys.mkdir(parents=True, exist_ok=True)
-    kem = mlkem.MLKEM768PrivateKey.generate()
-    (keys / "aggregator.kem").write_bytes(kem.private_bytes_raw())
-    public = {"kem": kem.public_key().public_bytes_raw().hex(), "identities": {}}
+    public = {"algorithm": ALGORITHM, "identities": {}}
     for name in [AGGREGATOR_ID, *[f"c{i}" for i in range(n_clients)]]:
-        identity = secure.Identity()
+        seed = secrets.token_bytes(32)  # xi of FIPS 204 Sec. 6.1: the whole private key
         path = keys / f"{name}.sig"
-        path.write_bytes(identity.seed())
+        path.write_bytes(seed)
         path.chmod(0o600)
-        public["identities"][name] = identity.public_bytes.hex()
+        public["identities"][name] = _identity(name, seed).public_key.hex()
     (keys / "public.json").write_text(json.dumps(public, indent=1))
     return public
 
 
-def _public(keys: Path) -> dict:
-    return json.loads((keys / "public.json").read_text())
+def _identity(name: str, seed: bytes) -> Identity:
+    # the openssl backend always supports seeded ML-DSA key generation (liboqs-python may not)
+    return generate_identity(name, ALGORITHM, seed=seed, backend="openssl")
+
+
+def _load(keys: Path, name: str) -> tuple[Identity, dict[str, bytes]]:
+    """This node's identity and every pinned public key."""
+    public = json.loads((keys / "public.json").read_text())
+    if public.get("algorithm") != ALGORITHM:
+        raise SystemExit(f"{keys / 'public.json'} holds no {ALGORITHM} keys: run `keygen` again")
+    return (_identity(name, (keys / f"{name}.sig").read_bytes()),
+            {k: bytes.fromhex(v) for k, v in public["identities"].items()})
 
 
 def _queues(run: str):
@@ -64,14 +78,9 @@ def _emit(**event) -> None:
 
 
 def run_aggregator(args) -> dict:
-    from cryptography.hazmat.primitives.asymmetric import mlkem
-
-    keys = Path(args.keys)
-    public = _public(keys)
-    kem = mlkem.MLKEM768PrivateKey.from_seed_bytes((keys / "aggregator.kem").read_bytes())
-    me = secure.Identity.from_seed((keys / f"{AGGREGATOR_ID}.sig").read_bytes())
-    clients = {k: bytes.fromhex(v) for k, v in public["identities"].items() if k != AGGREGATOR_ID}
-    inbox = secure.Inbox(identities=clients)
+    me, pinned = _load(Path(args.keys), AGGREGATOR_ID)
+    clients = {k: v for k, v in pinned.items() if k != AGGREGATOR_ID}
+    inbox = secure.Inbox(Gateway(me, clients))
     data = make_federated_data(args.clients, args.windows, seed=args.seed)
     learner = make_learner(args.model, data.steps, data.features, args.seed)
     global_w = learner.get_weights()
@@ -79,44 +88,48 @@ def run_aggregator(args) -> dict:
     AGGREGATOR_QUEUE, client_queue = _queues(args.run)
 
     def handle(d, round_no, got):
-        if d.kind == "hello":
-            try:
-                session = secure.server_session(d.body, kem, clients)
-                inbox.sessions[session.client_id] = session
-                _emit(event="hello", client=session.client_id)
-            except secure.SecurityError as error:
-                inbox.rejected[error.reason] += 1
-        elif d.kind == "update" and round_no is not None:
-            verdict = inbox.receive(d.body, round_no, redelivered=d.redelivered)
-            if verdict.status == "accepted":
-                if verdict.client in got:  # a second, different update for this round
-                    inbox.duplicates += 1
-                else:
-                    got[verdict.client] = wire.unpack(verdict.payload)
-            elif verdict.status == "rejected":
-                _emit(event="rejected", client=verdict.client, reason=verdict.reason, round=round_no)
+        try:
+            if d.kind == "hello":
+                client, reply = inbox.respond(d.body)
+                net.send(client_queue(client), reply, "server_hello")
+            elif d.kind == "finish":
+                client = inbox.complete(d.body)
+                _emit(event="joined", client=client)
+            elif d.kind == "update" and round_no is not None:
+                verdict = inbox.receive(d.body, round_no, redelivered=d.redelivered)
+                if verdict.status == "accepted":
+                    if verdict.client in got:  # a second, different update for this round
+                        inbox.duplicates += 1
+                    else:
+                        got[verdict.client] = wire.unpack(verdict.payload)
+                elif verdict.status == "rejected":
+                    _emit(event="rejected", client=verdict.client, reason=verdict.reason, round=round_no)
+        except secure.SecurityError as error:  # a refused handshake message (already counted)
+            _emit(event="rejected", reason=error.reason, step=d.kind, detail=str(error))
         d.ack()
 
     deadline = time.monotonic() + args.hello_timeout
-    while len(inbox.sessions) < args.clients and time.monotonic() < deadline:
+    while len(inbox.clients) < args.clients and time.monotonic() < deadline:
         if (d := net.receive(AGGREGATOR_QUEUE, 0.2)) is not None:
             handle(d, None, {})
-    if len(inbox.sessions) < args.quorum:
-        raise SystemExit(f"only {len(inbox.sessions)} clients said hello; quorum is {args.quorum}")
-    report = {"rounds": [], "clients": sorted(inbox.sessions)}
+    if len(inbox.clients) < args.quorum:
+        raise SystemExit(f"only {len(inbox.clients)} clients joined; quorum is {args.quorum}")
+    report = {"rounds": [], "clients": inbox.clients}
     for r in range(1, args.rounds + 1):
         start = time.monotonic()
         payload = wire.pack(global_w, round=r)
-        live = sorted(inbox.sessions)
+        live = inbox.clients
         for cid in live:
-            net.send(client_queue(cid), secure.seal_update(inbox.sessions[cid], me, AGGREGATOR_ID, r, payload),
-                     "global")
+            net.send(client_queue(cid), inbox.seal_global(cid, r, payload), "global")
         got: dict[str, tuple] = {}
-        while True:
-            waited = time.monotonic() - start
-            if len(got) >= len(live) or (waited > args.round_timeout and len(got) >= args.quorum):
+        quorum_at = None  # when the quorum was in: the straggler deadline starts then
+        while len(got) < len(live):
+            now = time.monotonic()
+            if quorum_at is None and len(got) >= args.quorum:
+                quorum_at = now
+            if quorum_at is not None and now - quorum_at > args.round_timeout:
                 break
-            if waited > args.round_timeout * 4:
+            if quorum_at is None and now - start > args.quorum_timeout:
                 raise SystemExit(f"round {r}: {len(got)} updates, quorum {args.quorum} not reached")
             if (d := net.receive(AGGREGATOR_QUEUE, 0.2)) is not None:
                 handle(d, r, got)
@@ -128,7 +141,7 @@ def run_aggregator(args) -> dict:
                "rejected": dict(inbox.rejected), "duplicates": inbox.duplicates, "reconnects": net.reconnects}
         report["rounds"].append(row)
         _emit(event="round", **row)
-    for cid in inbox.sessions:
+    for cid in inbox.clients:
         net.send(client_queue(cid), b"", "stop")
     report.update(rejected=dict(inbox.rejected), duplicates=inbox.duplicates)
     if args.report:
@@ -138,19 +151,15 @@ def run_aggregator(args) -> dict:
 
 
 def run_client(args) -> None:
-    keys = Path(args.keys)
-    public = _public(keys)
-    me = secure.Identity.from_seed((keys / f"{args.id}.sig").read_bytes())
+    me, pinned = _load(Path(args.keys), args.id)
     index = int(args.id.lstrip("c"))
     data = make_federated_data(args.clients, args.windows, seed=args.seed)
     x, y = data.shards[index]
     learner = make_learner(args.model, data.steps, data.features, args.seed)
     net = AmqpTransport(args.url)
     AGGREGATOR_QUEUE, client_queue = _queues(args.run)
-    session, hello = secure.client_session(args.id, me, bytes.fromhex(public["kem"]))
-    gate = secure.Inbox(identities={AGGREGATOR_ID: bytes.fromhex(public["identities"][AGGREGATOR_ID])},
-                        sessions={AGGREGATOR_ID: session})
-    net.send(AGGREGATOR_QUEUE, hello, "hello")
+    device = Device(me, pinned[AGGREGATOR_ID])
+    net.send(AGGREGATOR_QUEUE, secure.client_hello(device), "hello")
     done, previous = 0, None
     while True:
         d = net.receive(client_queue(args.id), 1.0)
@@ -159,12 +168,17 @@ def run_client(args) -> None:
         if d.kind == "stop":
             d.ack()
             break
-        verdict = gate.receive(d.body, None, redelivered=d.redelivered)
-        if verdict.status != "accepted":
+        if d.kind == "server_hello":
+            if device.channel is None:  # a redelivered copy after the handshake is ignored
+                net.send(AGGREGATOR_QUEUE, secure.client_finish(device, d.body), "finish")
             d.ack()
             continue
-        weights, meta = wire.unpack(verdict.payload)
-        r = int(meta["round"])
+        try:
+            r, body = secure.open_global(device.channel, d.body)
+            weights, _ = wire.unpack(body)
+        except (ChannelError, ValueError):  # not from our aggregator, garbage, or seen before
+            d.ack()
+            continue
         if r <= done:  # this round was answered already
             d.ack()
             continue
@@ -174,12 +188,13 @@ def run_client(args) -> None:
         learner.fit(x, y, args.epochs)
         time.sleep(args.delay)  # a slow device (tests use it to kill the broker mid-round)
         uid = f"{args.id}-r{r}-{os.urandom(4).hex()}"
-        packet = secure.seal_update(session, me, args.id, r, wire.pack(learner.get_weights(), n_samples=len(y),
-                                                                         update_id=uid), update_id=uid)
+        packet = secure.seal_update(device.channel, me, args.id, r, wire.pack(learner.get_weights(), n_samples=len(y),
+                                                                                 update_id=uid), update_id=uid)
         net.send(AGGREGATOR_QUEUE, packet, "update")
-        if args.attack == "forge":
+        if args.attack == "forge":  # signed by a key the aggregator has not pinned
             fake = wire.pack([w * 0 for w in weights], n_samples=10_000, update_id="forged")
-            net.send(AGGREGATOR_QUEUE, secure.seal_update(session, secure.Identity(), args.id, r, fake), "update")
+            net.send(AGGREGATOR_QUEUE, secure.seal_update(device.channel, generate_identity(args.id), args.id, r, fake),
+                     "update")
         if args.attack == "replay" and previous is not None:
             net.send(AGGREGATOR_QUEUE, previous, "update")
         previous, done = packet, r
@@ -190,7 +205,7 @@ def run_client(args) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pqfl_kit.fl.node", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="role", required=True)
-    k = sub.add_parser("keygen", help="write ML-KEM/ML-DSA keys for an aggregator and its clients")
+    k = sub.add_parser("keygen", help="write ML-DSA-65 identities for an aggregator and its clients")
     k.add_argument("--keys", required=True)
     k.add_argument("--clients", type=int, required=True)
     for role in ("aggregator", "client"):
@@ -205,8 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     a = sub.choices["aggregator"]
     a.add_argument("--rounds", type=int, default=3)
     a.add_argument("--quorum", type=int, default=1)
-    a.add_argument("--round-timeout", type=float, default=10.0)
-    a.add_argument("--hello-timeout", type=float, default=120.0)
+    a.add_argument("--round-timeout", type=float, default=10.0,
+                   help="seconds to wait for stragglers once the quorum has reported")
+    a.add_argument("--quorum-timeout", type=float, default=120.0,
+                   help="seconds after which a round without a quorum aborts the run")
+    a.add_argument("--hello-timeout", type=float, default=120.0, help="seconds to wait for every client to join")
     a.add_argument("--aggregator", default="fedavg", choices=list(fedavg.AGGREGATORS))
     a.add_argument("--report")
     c = sub.choices["client"]

@@ -1,157 +1,148 @@
-"""Sealed, signed model updates: what the aggregator accepts and what it rejects.
+"""Sealed, signed model updates over the kit's post-quantum channel, and the aggregator's gate.
 
-Each client holds an ML-DSA-65 identity (FIPS 204) whose public key the aggregator knows (in a
-cluster: a K3s Secret). A client update is signed with that identity, then sealed with the
-client's session to the aggregator: ML-KEM-768 (FIPS 203) establishes the session key, HKDF-SHA256
-(RFC 5869) splits it into one key per direction, Ascon-AEAD128 (NIST SP 800-232) seals every
-message with a counter nonce (papers/pqfl-iomt-overview: ML-KEM for key establishment, Ascon for
-the data).
+The aggregator is a :class:`pqfl_kit.pqc.channel.Gateway` that pins every client's ML-DSA-65
+public key (FIPS 204; in a cluster a K3s Secret) and holds one
+:class:`~pqfl_kit.pqc.channel.SecureChannel` per client. Each client is a
+:class:`~pqfl_kit.pqc.channel.Device` that pins the aggregator's key. The three handshake messages
+of :mod:`pqfl_kit.pqc.channel` (ClientHello, ServerHello, DeviceFinish: ephemeral ML-KEM-768,
+FIPS 203, both transcripts signed) travel through the federation's queues like any other
+message, so a session costs one handshake, not one per round (papers/pqfl-iomt-overview: ML-KEM
+for key establishment, ML-DSA for authentication, Ascon for the data).
 
-The aggregator's ``Inbox`` runs the checks in order and counts every refusal by reason:
-``replayed`` (an update id it already accepted, or a message counter it already saw),
-``tampered`` (the Ascon tag fails: wrong key or modified bytes), ``unsigned`` (no signature),
-``forged`` (the ML-DSA signature does not verify for the claimed client), ``unknown`` (no such
-client), ``stale`` (an update for another round). A copy of an update already counted *in this
-round* (a broker redelivery after a crash, or a client re-publishing after a lost confirm) is a
-``duplicate``: harmless, acknowledged and not counted twice; a copy from an earlier round is a
-replay.
+An update is ``length (2) || header (JSON, in clear) || sealed body``. The header (client, round,
+update id) is the channel's associated data; the body is ``"S" || payload length (4) || payload ||
+ML-DSA-65 signature`` made with :meth:`pqfl_kit.pqc.sig.Identity.sign` over
+``length || header || payload`` with the FIPS 204 context string ``pqfl-kit/v1 fl update``
+(Sec. 5.2: keeps these signatures apart from the handshake's). The channel proves the packet
+came over that client's session, fresh and unmodified; the signature proves the client's own key
+signed this update, so a stolen session alone cannot inject updates.
+
+The aggregator's :class:`Inbox` runs the checks in order and counts every refusal by reason:
+``replayed`` (an update id it already accepted in an earlier round, or a packet the channel's
+anti-replay window has seen), ``tampered`` (the Ascon tag fails: modified bytes or wrong
+session), ``unsigned`` (no signature), ``forged`` (the ML-DSA signature does not verify for the
+claimed client, or the packet came over another client's session), ``unknown`` (no such client or
+no session with it), ``stale`` (an update for another round), ``malformed`` (cannot be parsed).
+A copy of an update already counted *in this round* (a broker redelivery after a crash, or a
+client re-publishing after a lost confirm) is a ``duplicate``: harmless, acknowledged and not
+counted twice; a copy from an earlier round is a replay.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import struct
 from collections import Counter
 from dataclasses import dataclass, field
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import mldsa, mlkem
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from pqfl_kit.pqc.channel import ChannelError, Device, Gateway, HandshakeError, SecureChannel
+from pqfl_kit.pqc.sig import Identity, SignatureError, generate_identity, verify
 
-__all__ = ["SecurityError", "Identity", "Session", "client_session", "server_session", "seal_update",
-           "Inbox", "Verdict", "REJECT_REASONS"]
+__all__ = ["REJECT_REASONS", "UPDATE_CONTEXT", "SecurityError", "Verdict", "Inbox", "federation", "join",
+           "client_hello", "client_finish", "seal_update", "open_global", "reason_for"]
 
 REJECT_REASONS = ("replayed", "tampered", "unsigned", "forged", "unknown", "stale", "malformed")
-_HEADER = struct.Struct(">H")  # length of the clear JSON header
+UPDATE_CONTEXT = b"pqfl-kit/v1 fl update"  # FIPS 204 Sec. 5.2 context string of update signatures
+_LENGTH = struct.Struct(">H")  # length of the clear JSON header
 
 
 class SecurityError(ValueError):
-    """An update failed a security check; ``reason`` is one of ``REJECT_REASONS``."""
+    """A handshake message or update failed a check; ``reason`` is one of ``REJECT_REASONS``."""
 
     def __init__(self, reason: str, message: str):
         super().__init__(message)
         self.reason = reason
 
 
-class Identity:
-    """A node's long-term ML-DSA-65 signing identity (FIPS 204)."""
+def reason_for(error: Exception) -> str:
+    """Map a :class:`ChannelError` / :class:`SignatureError` of :mod:`pqfl_kit.pqc` to a reason.
 
-    def __init__(self, private: mldsa.MLDSA65PrivateKey | None = None):
-        self.private = private or mldsa.MLDSA65PrivateKey.generate()
-        self.public_bytes = self.private.public_key().public_bytes_raw()
-
-    @classmethod
-    def from_seed(cls, seed: bytes) -> "Identity":
-        return cls(mldsa.MLDSA65PrivateKey.from_seed_bytes(seed))
-
-    def seed(self) -> bytes:
-        return self.private.private_bytes_raw()
-
-    def sign(self, message: bytes) -> bytes:
-        return self.private.sign(message)
-
-
-def verify(public_bytes: bytes, signature: bytes, message: bytes) -> None:
-    """Raise ``SecurityError('forged')`` unless ``signature`` is valid for ``message``."""
-    try:
-        mldsa.MLDSA65PublicKey.from_public_bytes(public_bytes).verify(signature, message)
-    except (InvalidSignature, ValueError):
-        raise SecurityError("forged", "ML-DSA signature does not verify for this client") from None
-
-
-class Session:
-    """One direction-split Ascon-AEAD128 session between a client and the aggregator.
-
-    Nonce = 8-byte direction prefix || 8-byte message counter; the receiver refuses counters it
-    has already seen (replay) and any tag that fails (tamper).
+    The channel raises one exception type for every failure and says which in its message
+    (replay window, unknown device, signature); everything else about a packet is tampering.
     """
-
-    def __init__(self, shared_secret: bytes, client_id: str, is_client: bool):
-        from pqfl_kit.pqc import ascon
-
-        self._ascon = ascon
-        okm = HKDF(hashes.SHA256(), 48, salt=None, info=b"pqfl-fl/v1/" + client_id.encode()).derive(shared_secret)
-        up, down, prefixes = okm[:16], okm[16:32], okm[32:48]
-        self.client_id = client_id
-        self._send_key, self._recv_key = (up, down) if is_client else (down, up)
-        self._send_prefix, self._recv_prefix = ((prefixes[:8], prefixes[8:]) if is_client else (prefixes[8:], prefixes[:8]))
-        self._counter = 0
-        self._seen: set[int] = set()
-
-    def seal(self, plaintext: bytes, associated_data: bytes = b"") -> bytes:
-        self._counter += 1
-        nonce = self._send_prefix + self._counter.to_bytes(8, "big")
-        return self._counter.to_bytes(8, "big") + self._ascon.encrypt(self._send_key, nonce, associated_data, plaintext)
-
-    def open(self, packet: bytes, associated_data: bytes = b"") -> bytes:
-        if len(packet) < 8 + 16:
-            raise SecurityError("tampered", "sealed packet too short")
-        counter = int.from_bytes(packet[:8], "big")
-        if counter in self._seen:
-            raise SecurityError("replayed", f"message counter {counter} was already received")
-        try:
-            plaintext = self._ascon.decrypt(self._recv_key, self._recv_prefix + packet[:8], associated_data, packet[8:])
-        except ValueError:
-            raise SecurityError("tampered", "Ascon-AEAD128 tag does not verify (modified or wrong key)") from None
-        self._seen.add(counter)
-        return plaintext
+    text = str(error)
+    if isinstance(error, SignatureError) or "does not verify" in text:
+        return "forged"
+    if "replay" in text:
+        return "replayed"
+    if "unknown device" in text or "no connected device" in text or "no handshake in progress" in text:
+        return "unknown"
+    if isinstance(error, HandshakeError):
+        return "malformed"
+    return "tampered"
 
 
-def client_session(client_id: str, identity: Identity, server_kem_public: bytes) -> tuple[Session, bytes]:
-    """Client side of the handshake: ML-KEM-768 encapsulation to the aggregator's key.
-
-    Returns the session and the ``hello`` message (ciphertext signed by the client's ML-DSA
-    identity, so the aggregator knows who holds the session).
-    """
-    shared, ciphertext = mlkem.MLKEM768PublicKey.from_public_bytes(server_kem_public).encapsulate()
-    body = json.dumps({"client": client_id}).encode()
-    hello = _HEADER.pack(len(body)) + body + ciphertext
-    return Session(shared, client_id, True), hello + identity.sign(hello)
+def _frame(header: dict, body: bytes) -> tuple[bytes, bytes]:
+    """(header bytes, message): ``length || header JSON || body``."""
+    header_bytes = json.dumps(header, sort_keys=True).encode()
+    return header_bytes, _LENGTH.pack(len(header_bytes)) + header_bytes + body
 
 
-def server_session(hello: bytes, kem_private: mlkem.MLKEM768PrivateKey, known: dict[str, bytes]) -> Session:
-    """Aggregator side: check the hello's signature, decapsulate, open the session."""
+def _unframe(message: bytes) -> tuple[bytes, dict, bytes]:
+    """(header bytes, header, body); raises ``SecurityError('malformed')``."""
     try:
-        (n,) = _HEADER.unpack_from(hello)
-        client_id = json.loads(hello[2:2 + n])["client"]
-        ct_end = 2 + n + 1088  # ML-KEM-768 ciphertext length (FIPS 203, Table 3)
-        message, signature = hello[:ct_end], hello[ct_end:]
-    except (struct.error, ValueError, KeyError, TypeError):
-        raise SecurityError("malformed", "hello message cannot be parsed") from None
-    if client_id not in known:
-        raise SecurityError("unknown", f"no identity registered for client {client_id!r}")
-    verify(known[client_id], signature, message)
-    return Session(kem_private.decapsulate(message[2 + n:]), client_id, False)
+        (n,) = _LENGTH.unpack_from(message)
+        header_bytes = bytes(message[2:2 + n])
+        header = json.loads(header_bytes)
+        if not isinstance(header, dict) or len(header_bytes) != n:
+            raise ValueError("header is not a JSON object")
+    except (struct.error, ValueError, TypeError):
+        raise SecurityError("malformed", "message cannot be parsed (no length-prefixed JSON header)") from None
+    return header_bytes, header, bytes(message[2 + n:])
 
 
-def seal_update(session: Session | None, identity: Identity | None, client_id: str, round_no: int,
+# ---------------------------------------------------------------------------------------------
+# Client side
+# ---------------------------------------------------------------------------------------------
+def client_hello(device: Device) -> bytes:
+    """Handshake message 1 for the aggregator's queue: the device's ClientHello, framed."""
+    return _frame({"client": device.identity.name, "step": "hello"}, device.hello())[1]
+
+
+def client_finish(device: Device, message: bytes) -> bytes:
+    """Handshake message 3: check the aggregator's framed ServerHello (its signature against the
+    pinned key) and answer with the DeviceFinish; raises :class:`ChannelError` on a wrong peer."""
+    _, _, server_hello = _unframe(message)
+    return _frame({"client": device.identity.name, "step": "finish"}, device.finish(server_hello))[1]
+
+
+def seal_update(channel: SecureChannel | None, identity: Identity | None, client_id: str, round_no: int,
                 payload: bytes, *, update_id: str | None = None) -> bytes:
-    """Wrap an update: clear JSON header (authenticated as associated data) + sealed body.
+    """Sign ``payload`` with ``identity`` (ML-DSA) and seal it on ``channel`` (Ascon-AEAD128).
 
-    With ``session`` and ``identity`` None (PQC off) the body is the bare payload.
+    ``identity`` None leaves the update unsigned and ``channel`` None sends it in clear (PQC off,
+    or the attacks the notebook shows).
     """
-    header = json.dumps({"client": client_id, "round": round_no,
-                         "update_id": update_id or secrets.token_hex(8),
-                         "pqc": session is not None}, sort_keys=True).encode()
-    body = b"U" + payload
+    if not isinstance(payload, (bytes, bytearray)):
+        raise TypeError(f"payload must be bytes, got {type(payload).__name__}")
+    header = {"client": client_id, "round": int(round_no), "update_id": update_id or secrets.token_hex(8),
+              "pqc": channel is not None}
+    header_bytes, _ = _frame(header, b"")
+    body = b"U" + bytes(payload)
     if identity is not None:
-        body = b"S" + struct.pack(">I", len(payload)) + payload + identity.sign(header + payload)
-    if session is not None:
-        body = session.seal(body, header)
-    return _HEADER.pack(len(header)) + header + body
+        signature = identity.sign(_LENGTH.pack(len(header_bytes)) + header_bytes + payload, UPDATE_CONTEXT)
+        body = b"S" + struct.pack(">I", len(payload)) + bytes(payload) + signature
+    if channel is not None:
+        body = channel.seal(body, header_bytes)
+    return _frame(header, body)[1]
 
 
+def open_global(channel: SecureChannel | None, message: bytes) -> tuple[int, bytes]:
+    """Client side of the broadcast: ``(round, global model bytes)``.
+
+    Raises :class:`ChannelError` when the packet was not sealed by the aggregator on this
+    session (the channel's keys come from a handshake the aggregator signed), or replays one.
+    """
+    header_bytes, header, body = _unframe(message)
+    if channel is not None:
+        body = channel.open(body, header_bytes)
+    return int(header["round"]), body
+
+
+# ---------------------------------------------------------------------------------------------
+# Aggregator side
+# ---------------------------------------------------------------------------------------------
 @dataclass
 class Verdict:
     """What the inbox decided about one message."""
@@ -165,52 +156,149 @@ class Verdict:
 
 @dataclass
 class Inbox:
-    """The aggregator's gate: sessions and identities per client, counters per reason."""
+    """The aggregator's gate: a pqc ``Gateway`` (None: PQC off) and refusal counters by reason."""
 
-    identities: dict[str, bytes] = field(default_factory=dict)
-    sessions: dict[str, Session] = field(default_factory=dict)
-    require_pqc: bool = True
+    gateway: Gateway | None = None
     accepted_ids: set[str] = field(default_factory=set)
     rejected: Counter = field(default_factory=Counter)
     duplicates: int = 0
+    _handshakes: dict[bytes, tuple] = field(default_factory=dict, repr=False)
+    _rejected_copies: set[bytes] = field(default_factory=set, repr=False)
 
-    def receive(self, message: bytes, round_no: int | None, *, redelivered: bool = False) -> Verdict:
-        """Check one message for round ``round_no`` (None: any round) and say what to do with it."""
+    @property
+    def clients(self) -> list[str]:
+        """Clients with an open session (all enrolled clients when PQC is off)."""
+        return sorted(self.gateway.channels) if self.gateway is not None else []
+
+    # -- handshake (pqfl_kit.pqc.channel, messages 2 and 3) -------------------------------------
+    def respond(self, message: bytes) -> tuple[str, bytes]:
+        """Answer a framed ClientHello: ``(client id, framed ServerHello)`` for its queue.
+
+        A byte-identical hello (a broker redelivery) gets the same answer again, so a redelivery
+        cannot desynchronize the handshake. Raises :class:`SecurityError` (counted) otherwise.
+        """
+        digest = hashlib.sha256(message).digest()
+        if digest in self._handshakes:
+            return self._handshakes[digest]
         try:
-            (n,) = _HEADER.unpack_from(message)
-            header_bytes, body = message[2:2 + n], message[2 + n:]
-            header = json.loads(header_bytes)
+            _, header, client_hello_ = _unframe(message)
+            client = str(header.get("client", ""))
+            server_hello = self._gate().respond(client_hello_)
+        except SecurityError as error:
+            raise self._count(error) from None
+        except ChannelError as error:
+            raise self._count(SecurityError(reason_for(error), str(error))) from None
+        reply = (client, _frame({"client": client, "step": "server_hello"}, server_hello)[1])
+        self._handshakes[digest] = reply
+        return reply
+
+    def complete(self, message: bytes) -> str:
+        """Check a framed DeviceFinish (the client's signature against its pinned key) and open the
+        session; returns the client id. A redelivered copy returns the same id, not counted."""
+        digest = hashlib.sha256(message).digest()
+        if digest in self._handshakes:
+            return self._handshakes[digest][0]
+        try:
+            _, _, finish = _unframe(message)
+            channel = self._gate().complete(finish)
+        except SecurityError as error:
+            raise self._count(error) from None
+        except ChannelError as error:
+            raise self._count(SecurityError(reason_for(error), str(error))) from None
+        self._handshakes[digest] = (channel.info.peer,)
+        return channel.info.peer
+
+    def _gate(self) -> Gateway:
+        if self.gateway is None:
+            raise SecurityError("malformed", "PQC is off: this aggregator runs no handshakes")
+        return self.gateway
+
+    def _count(self, error: SecurityError) -> SecurityError:
+        self.rejected[error.reason] += 1
+        return error
+
+    # -- updates --------------------------------------------------------------------------------
+    def receive(self, message: bytes, round_no: int | None, *, redelivered: bool = False) -> Verdict:
+        """Check one update for round ``round_no`` (None: any round) and say what to do with it."""
+        try:
+            header_bytes, header, body = _unframe(message)
             client, update_id = str(header["client"]), str(header["update_id"])
-        except (struct.error, ValueError, KeyError, TypeError):
-            return self._reject("malformed", "", "")
+        except (SecurityError, KeyError):
+            return self._reject("malformed", "", "", message, redelivered)
         if update_id in self.accepted_ids:
             if redelivered or round_no is None or header.get("round") == round_no:
                 self.duplicates += 1  # broker redelivery or a client's retry: already counted
                 return Verdict("duplicate", client, update_id)
-            return self._reject("replayed", client, update_id)
-        if not self.require_pqc:
-            if body[:1] != b"U":
-                return self._reject("malformed", client, update_id)
-            payload = body[1:]
-        else:
-            try:
-                if client not in self.identities or client not in self.sessions:
-                    raise SecurityError("unknown", f"no session for client {client!r}")
-                inner = self.sessions[client].open(body, header_bytes)
-                if inner[:1] != b"S" or len(inner) < 5:
-                    raise SecurityError("unsigned", "update carries no ML-DSA signature")
-                (size,) = struct.unpack_from(">I", inner, 1)
-                payload, signature = inner[5:5 + size], inner[5 + size:]
-                if not signature:
-                    raise SecurityError("unsigned", "update carries no ML-DSA signature")
-                verify(self.identities[client], signature, header_bytes + payload)
-            except SecurityError as error:
-                return self._reject(error.reason, client, update_id)
+            return self._reject("replayed", client, update_id, message, redelivered)
+        if redelivered and hashlib.sha256(message).digest() in self._rejected_copies:
+            self.duplicates += 1  # a refusal the broker delivers again: counted once
+            return Verdict("duplicate", client, update_id)
+        try:
+            payload = self._open(header_bytes, client, body)
+        except SecurityError as error:
+            return self._reject(error.reason, client, update_id, message, redelivered)
         if round_no is not None and header.get("round") != round_no:
-            return self._reject("stale", client, update_id)
+            return self._reject("stale", client, update_id, message, redelivered)
         self.accepted_ids.add(update_id)
         return Verdict("accepted", client, update_id, payload)
 
-    def _reject(self, reason: str, client: str, update_id: str) -> Verdict:
+    def _open(self, header_bytes: bytes, client: str, body: bytes) -> bytes:
+        if self.gateway is None:
+            if body[:1] != b"U":
+                raise SecurityError("malformed", "PQC is off: expected a plain update")
+            return body[1:]
+        if client not in self.gateway.trusted or client not in self.gateway.channels:
+            raise SecurityError("unknown", f"no pinned key or session for client {client!r}")
+        try:
+            sender, inner = self.gateway.open(body, header_bytes)
+        except ChannelError as error:
+            raise SecurityError(reason_for(error), str(error)) from None
+        if sender != client:
+            raise SecurityError("forged", f"update claims to be from {client!r} but came over {sender!r}'s session")
+        if inner[:1] != b"S" or len(inner) < 5:
+            raise SecurityError("unsigned", "update carries no ML-DSA signature")
+        (size,) = struct.unpack_from(">I", inner, 1)
+        payload, signature = inner[5:5 + size], inner[5 + size:]
+        try:
+            verify(self.gateway.trusted[client], _LENGTH.pack(len(header_bytes)) + header_bytes + payload,
+                   signature, self.gateway.identity.algorithm, context=UPDATE_CONTEXT,
+                   backend=self.gateway.identity.backend)
+        except SignatureError as error:
+            raise SecurityError(reason_for(error), str(error)) from None
+        return payload
+
+    def _reject(self, reason: str, client: str, update_id: str, message: bytes, redelivered: bool) -> Verdict:
         self.rejected[reason] += 1
+        self._rejected_copies.add(hashlib.sha256(message).digest())
         return Verdict("rejected", client, update_id, reason=reason)
+
+    # -- broadcast ------------------------------------------------------------------------------
+    def seal_global(self, client_id: str, round_no: int, payload: bytes) -> bytes:
+        """The global model for one client, sealed on its session (clear when PQC is off)."""
+        header_bytes, _ = _frame({"round": int(round_no)}, b"")
+        body = self.gateway.seal(client_id, payload, header_bytes) if self.gateway is not None else bytes(payload)
+        return _frame({"round": int(round_no)}, body)[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# In-memory enrolment (simulations, tests)
+# ---------------------------------------------------------------------------------------------
+def join(inbox: Inbox, device: Device) -> SecureChannel:
+    """Run the three handshake messages between ``device`` and the inbox's gateway in memory."""
+    _, server_hello = inbox.respond(client_hello(device))
+    inbox.complete(client_finish(device, server_hello))
+    return device.channel
+
+
+def federation(client_ids: list[str], *, aggregator: str = "aggregator") -> tuple[Inbox, dict[str, Device]]:
+    """Fresh ML-DSA-65 identities for an aggregator and its clients, keys pinned both ways, and
+    one handshake per client: ``(aggregator inbox, {client id: Device with an open channel})``."""
+    if len(set(client_ids)) != len(client_ids) or aggregator in client_ids:
+        raise ValueError("client ids must be unique and differ from the aggregator's name")
+    me = generate_identity(aggregator)
+    identities = {cid: generate_identity(cid) for cid in client_ids}
+    inbox = Inbox(Gateway(me, {cid: i.public_key for cid, i in identities.items()}))
+    devices = {cid: Device(identities[cid], me.public_key) for cid in client_ids}
+    for device in devices.values():
+        join(inbox, device)
+    return inbox, devices
