@@ -188,3 +188,14 @@ def test_bad_arguments_raise_clear_errors(kwargs, error):
 def test_stage_rejects_unknown_status():
     with pytest.raises(ValueError, match="status must be one of"):
         Stage("gateway", 5, "Gateway checks", "fine", "x")
+
+
+def test_exercise_07_1_follows_the_scenarios_and_rejects_non_numbers():
+    from pqfl_kit.exercises import check, get
+
+    order = list(STAGES)
+    expected = [order.index(SCENARIOS[s].catches) + 1 for s in ("eavesdropper", "mitm", "tampering", "poisoning")]
+    assert get("07.1").solution == expected
+    assert check("07.1", "1 2 5 3").passed and check("07.1", (1, 2, 5, 3)).passed
+    for wrong in ([True, 2, 5, 3], [1, 2, 5], [1, 2, 3, 4], [1.5, 2, 5, 3]):
+        assert not check("07.1", wrong).passed

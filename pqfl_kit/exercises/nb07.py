@@ -29,8 +29,9 @@ def _grade_stages(answer) -> tuple[bool, str]:
     expected = _stage_numbers()
     if isinstance(answer, str):
         answer = _numbers(answer)
-    if not isinstance(answer, (list, tuple)) or len(answer) != len(expected):
-        return False, f"give {len(expected)} stage numbers, one per attack, e.g. 1, 2, 3, 4."
+    if not isinstance(answer, (list, tuple)) or len(answer) != len(expected) or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in answer):
+        return False, f"give {len(expected)} whole stage numbers, one per attack, e.g. 1, 2, 3, 4."
     names = list(STAGES.values())
     wrong = []
     for attack, got, want in zip(ATTACKS, answer, expected):
