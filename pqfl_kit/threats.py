@@ -193,15 +193,22 @@ class ToyRSAKey:
 
 
 def toy_rsa_key(p: int, q: int) -> ToyRSAKey:
-    """Key from two distinct primes; e is the smallest valid public exponent > 2."""
+    """Key from two distinct primes; e is the smallest public exponent > 2 whose inverse d differs.
+
+    For N = 15, 21 or 35 every valid e is its own inverse modulo (p-1)(q-1), so the "private"
+    exponent would equal the public one and nobody would need Shor: such moduli are refused.
+    """
     for v in (p, q):
         if v < 2 or any(v % k == 0 for k in range(2, int(v ** 0.5) + 1)):
             raise ValueError(f"{v} is not a prime.")
     if p == q:
         raise ValueError("p and q must be different primes.")
     phi = (p - 1) * (q - 1)
-    e = next(e for e in range(3, phi) if math.gcd(e, phi) == 1)
-    return ToyRSAKey(p * q, e, pow(e, -1, phi))
+    for e in range(3, phi):
+        if math.gcd(e, phi) == 1 and pow(e, -1, phi) != e:
+            return ToyRSAKey(p * q, e, pow(e, -1, phi))
+    raise ValueError(f"For N = {p * q} every public exponent is its own private exponent (d = e): "
+                     f"the key would protect nothing. Use larger primes, e.g. 3 and 11.")
 
 
 def _digits_per_byte(n: int) -> int:
@@ -331,8 +338,13 @@ class MoscaVerdict:
 
     @property
     def exposed_years(self) -> float:
-        """Years during which harvested data can be decrypted while still sensitive."""
+        """Years the last data encrypted before the migration ends stays sensitive after z."""
         return max(0.0, self.x + self.y - self.z)
+
+    @property
+    def exposed_years_today(self) -> float:
+        """Years data encrypted today stays sensitive after a quantum computer arrives."""
+        return max(0.0, self.x - self.z)
 
     @property
     def at_risk(self) -> bool:
@@ -341,9 +353,11 @@ class MoscaVerdict:
     @property
     def text(self) -> str:
         if self.at_risk:
-            return (f"AT RISK: x + y = {self.x + self.y:g} > z = {self.z:g}. Data harvested today stays "
-                    f"readable-and-sensitive for {self.exposed_years:g} years after a quantum computer arrives. "
-                    f"Start migrating to post-quantum crypto now.")
+            today = (f" Even data encrypted today stays sensitive for {self.exposed_years_today:g} years after that."
+                     if self.exposed_years_today > 0 else "")
+            return (f"AT RISK: x + y = {self.x + self.y:g} > z = {self.z:g}. Records encrypted until the migration "
+                    f"ends can be harvested and read while still sensitive, for up to {self.exposed_years:g} years "
+                    f"after a quantum computer arrives.{today} Start migrating to post-quantum crypto now.")
         return (f"SAFE FOR NOW: x + y = {self.x + self.y:g} <= z = {self.z:g}, a margin of "
                 f"{self.z - self.x - self.y:g} years. Keep watching z: estimates keep moving.")
 

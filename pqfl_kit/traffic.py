@@ -437,16 +437,22 @@ def load_csv(path: str | PathLike, *, features: Mapping[str, str] | Sequence[str
     if bad:
         rows = int(values[bad].isna().any(axis=1).sum())
         raise ValueError(f"column(s) {bad} hold empty or non-numeric values in {rows} row(s): clean them first.")
+    for column, what in ((label, "label"), (device, "device id"), (kind, "kind")):
+        if column and (frame[column].isna().any() or frame[column].astype(str).str.strip().eq("").any()):
+            rows = int((frame[column].isna() | frame[column].astype(str).str.strip().eq("")).sum())
+            raise ValueError(f"{what} column {column!r} is empty in {rows} row(s): fill or drop those rows first "
+                             "(an empty label would be read as an anomaly, an empty device id would drop rows).")
     normal = {str(v).strip().lower() for v in normal_labels}
     row_y = (~frame[label].astype(str).str.strip().str.lower().isin(normal)).to_numpy()
-    groups = frame[device].to_numpy() if device else np.zeros(len(frame), dtype=int)
+    groups = frame[device].astype(str).to_numpy() if device else np.zeros(len(frame), dtype=int)
+    matrix = values.to_numpy(dtype=np.float32)
     row_kind = frame[kind].astype(str).to_numpy() if kind else np.where(row_y, "anomaly", "normal")
     X, y, kinds, devices, starts = [], [], [], [], []
     for g in pd.unique(groups):
         rows = np.flatnonzero(groups == g)
         for s in range(0, len(rows) - window + 1, stride):
             idx = rows[s:s + window]
-            X.append(values.to_numpy(dtype=np.float32)[idx])
+            X.append(matrix[idx])
             anomalous = bool(row_y[idx].any())
             y.append(int(anomalous))
             kinds.append(next((row_kind[i] for i in idx if row_y[i]), "normal") if anomalous else "normal")

@@ -66,3 +66,19 @@ def test_reveal_shows_solution_source():
 def test_unknown_exercise_id_is_a_clear_error():
     with pytest.raises(KeyError, match="ids look like"):
         ex.check("99.9", 1)
+
+
+@pytest.mark.parametrize("text, value", [("3", 3), (" 3 ", 3), ("3.0", 3), (3.0, 3), (7, 7)])
+def test_whole_number_accepts_integers(text, value):
+    assert ex.whole_number(text) == value
+
+
+@pytest.mark.parametrize("bad", ["3.9", 3.9, "three", True, "", None])
+def test_whole_number_rejects_fractions_and_junk(bad):
+    with pytest.raises((ValueError, TypeError)):
+        ex.whole_number(bad)
+
+
+def test_value_graders_reject_near_misses():
+    result = ex.check("01.1", 3.9)  # int() would have truncated this to the right answer
+    assert result.status == ex.WRONG and "not a whole number" in result.message

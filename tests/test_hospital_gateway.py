@@ -205,3 +205,15 @@ def test_bad_gateway_arguments():
         aes_link("dev\n1", "p", os.urandom(32))
     with pytest.raises(ValueError):
         aes_link("dev-1", "p", b"short")
+
+
+def test_priority_accepts_numpy_scores_and_thresholds():
+    import numpy as np
+
+    from pqfl_kit.hospital.priority import Thresholds, priority_level
+
+    thresholds = Thresholds(np.float32(0.5), np.float64(0.8))
+    assert priority_level(np.float32(0.7), thresholds) == "High"
+    assert priority_level(np.float32(0.9), thresholds) == "Critical"
+    with pytest.raises(ValueError):
+        priority_level(np.float32(1.5), thresholds)

@@ -58,17 +58,27 @@ def test_continued_fractions():
 
 
 def test_toy_rsa_round_trip_and_break():
-    key = T.toy_rsa_key(3, 7)
+    key = T.toy_rsa_key(3, 11)
+    assert (key.n, key.e, key.d) == (33, 3, 7)
     ciphertext = T.rsa_encrypt_record("HR=72;SpO2=98", key.public)
     assert ciphertext != list(b"HR=72;SpO2=98")
     assert T.rsa_decrypt_record(ciphertext, key) == "HR=72;SpO2=98"
-    assert T.rsa_decrypt_record(ciphertext, T.break_toy_rsa(key.public, (3, 7))) == "HR=72;SpO2=98"
+    assert T.rsa_decrypt_record(ciphertext, T.break_toy_rsa(key.public, (3, 11))) == "HR=72;SpO2=98"
+    # the public exponent alone must not decrypt: that is what makes Shor necessary
+    public_as_private = T.ToyRSAKey(key.n, key.e, key.e)
+    try:
+        assert T.rsa_decrypt_record(ciphertext, public_as_private) != "HR=72;SpO2=98"
+    except ValueError:
+        pass
     with pytest.raises(ValueError, match="not the factors"):
         T.break_toy_rsa(key.public, (3, 5))
     with pytest.raises(ValueError, match="private exponent"):
         T.rsa_decrypt_record(ciphertext, key.public)
     with pytest.raises(ValueError, match="not a prime"):
         T.toy_rsa_key(4, 7)
+    for p, q in ((3, 5), (3, 7), (5, 7)):  # every e is its own inverse: refused
+        with pytest.raises(ValueError, match="d = e"):
+            T.toy_rsa_key(p, q)
 
 
 def test_grover_simulation_follows_theory():
@@ -92,6 +102,8 @@ def test_grover_key_strength_halves_exponent():
 
 def test_mosca():
     assert T.mosca(25, 5, 15).at_risk and T.mosca(25, 5, 15).exposed_years == 15
+    assert T.mosca(25, 5, 15).exposed_years_today == 10 and "Even data encrypted today" in T.mosca(25, 5, 15).text
+    assert T.mosca(8, 10, 15).at_risk and T.mosca(8, 10, 15).exposed_years_today == 0
     assert not T.mosca(10, 5, 15).at_risk  # boundary: x + y = z is not yet at risk
     assert "AT RISK" in T.mosca(30, 0, 10).text and "SAFE" in T.mosca(1, 1, 10).text
     with pytest.raises(ValueError):

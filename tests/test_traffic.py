@@ -182,3 +182,21 @@ def test_load_csv_errors(tmp_path):
         T.load_csv(SAMPLE, features=["SpO2"], label="Label", device="Patient", window=500)
     with pytest.raises(TypeError):
         T.load_csv(SAMPLE, features="SpO2", label="Label")
+
+
+def test_load_csv_refuses_empty_labels_and_device_ids_instead_of_guessing(tmp_path):
+    no_label = tmp_path / "no_label.csv"
+    no_label.write_text("a,y,p\n1,0,x\n2,,x\n3,0,x\n4,1,x\n")
+    with pytest.raises(ValueError, match="label column 'y' is empty in 1 row"):
+        T.load_csv(no_label, features=["a"], label="y", device="p", window=2)
+    no_device = tmp_path / "no_device.csv"
+    no_device.write_text("a,y,p\n1,0,x\n2,0,\n3,0,x\n4,1,x\n")
+    with pytest.raises(ValueError, match="device id column 'p' is empty in 1 row"):
+        T.load_csv(no_device, features=["a"], label="y", device="p", window=2)
+
+
+def test_load_csv_keeps_every_row_in_file_order(tmp_path):
+    path = tmp_path / "ok.csv"
+    path.write_text("a,y,p\n" + "".join(f"{i},{int(i % 7 == 0)},{i % 2}\n" for i in range(40)))
+    data = T.load_csv(path, features=["a"], label="y", device="p", window=4)
+    assert len(data) == 10 and sorted(data.X[:, :, 0].ravel().tolist()) == list(range(40))

@@ -23,7 +23,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-__all__ = ["Exercise", "CheckResult", "register", "get", "check", "reveal", "quiz_widget", "all_exercises"]
+__all__ = ["Exercise", "CheckResult", "register", "get", "check", "reveal", "quiz_widget", "all_exercises",
+           "whole_number"]
 
 NOT_DONE, WRONG, RIGHT = "not-done", "wrong", "right"
 
@@ -77,6 +78,26 @@ class CheckResult:
 _REGISTRY: dict[str, Exercise] = {}
 
 
+def whole_number(answer) -> int:
+    """An answer that must be a whole number (``3``, ``3.0`` or ``"3"``); ValueError otherwise.
+
+    Graders use it instead of ``int(answer)``, which would silently accept 3.9 as 3.
+    """
+    if isinstance(answer, bool):
+        raise ValueError(f"{answer!r} is not a number")
+    if isinstance(answer, str):
+        answer = answer.strip()
+        try:
+            return int(answer)
+        except ValueError:
+            answer = float(answer)  # "3.0" is fine, "3.9" is caught below; junk raises ValueError
+    if isinstance(answer, float) and answer.is_integer():
+        return int(answer)
+    if isinstance(answer, int) or (hasattr(answer, "__index__") and not isinstance(answer, float)):
+        return int(answer)
+    raise ValueError(f"{answer!r} is not a whole number")
+
+
 def register(exercise: Exercise) -> Exercise:
     """Add an exercise to the registry (called by the nbXX modules at import)."""
     _REGISTRY[exercise.id] = exercise
@@ -123,6 +144,8 @@ def check(exercise_id: str, answer: Any) -> CheckResult:
         return CheckResult(exercise_id, NOT_DONE,
                            f"replace the `raise NotImplementedError` with your code. Hint: {exercise.hint}")
     except Exception as error:  # the learner's code failed: say how, no traceback
+        if exercise.kind == "value":
+            return CheckResult(exercise_id, WRONG, f"{error}. Hint: {exercise.hint}")
         return CheckResult(exercise_id, WRONG,
                            f"your code raised {type(error).__name__}: {error}. Hint: {exercise.hint}")
     if ok:

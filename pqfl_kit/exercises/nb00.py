@@ -1,17 +1,17 @@
 """Warm-up exercises of notebook 00: learn how stubs, checks and reveal() work."""
 from __future__ import annotations
 
-from . import Exercise, register
+from . import Exercise, register, whole_number
 
 
 def _grade_key_bits(answer) -> tuple[bool, str]:
-    if int(answer) == 128:
+    if whole_number(answer) == 128:
         return True, "128-bit key, 128-bit nonce, 128-bit tag (NIST SP 800-232)."
     return False, f"{answer} bits is not the Ascon-AEAD128 key size."
 
 
 register(Exercise(
-    id="00.1", title="Read the name", kind="value", parse=lambda text: int(str(text).strip()),
+    id="00.1", title="Read the name", kind="value", parse=whole_number,
     question="How many bits long is the key of Ascon-AEAD128, the sensor cipher of notebook 02?",
     grade=_grade_key_bits, solution=128, hint="The number is in the name."))
 

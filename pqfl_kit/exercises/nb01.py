@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import math
 
-from . import Exercise, register
+from . import Exercise, register, whole_number
 
-
-def _int(text: str) -> int:
-    return int(str(text).strip())
 
 
 # 01.1 ---------------------------------------------------------------------------------
@@ -15,13 +12,13 @@ def _grade_grover_iterations(answer) -> tuple[bool, str]:
     from ..threats import grover_optimal_iterations
 
     expected = grover_optimal_iterations(4)
-    if int(answer) == expected:
+    if whole_number(answer) == expected:
         return True, f"{expected} iterations: floor(pi/4 * sqrt(16)) = {expected}, success ~96%."
     return False, f"{answer} iterations is not the best choice for 16 keys."
 
 
 register(Exercise(
-    id="01.1", title="Grover's best stopping point", kind="value", parse=_int,
+    id="01.1", title="Grover's best stopping point", kind="value", parse=whole_number,
     question="A 4-qubit Grover search looks for 1 key among 16. How many iterations give the highest success probability?",
     grade=_grade_grover_iterations, solution=3,
     hint="k = floor(pi/4 * sqrt(N)) with N = 2^4; or read the peak of the curve."))
@@ -85,12 +82,12 @@ register(Exercise(
 
 # 01.4 ---------------------------------------------------------------------------------
 def _grade_aes256(answer) -> tuple[bool, str]:
-    if int(answer) == 128:
+    if whole_number(answer) == 128:
         return True, "about 128 bits: Grover halves the exponent, so AES-256 stays safe."
     return False, f"{answer} bits is not what Grover leaves of a 256-bit key."
 
 
 register(Exercise(
-    id="01.4", title="AES-256 after Grover", kind="value", parse=_int,
+    id="01.4", title="AES-256 after Grover", kind="value", parse=whole_number,
     question="Grover's search needs about 2^(k/2) steps for a k-bit key. How many bits of security does AES-256 keep?",
     grade=_grade_aes256, solution=128, hint="Halve the key length."))

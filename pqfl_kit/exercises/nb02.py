@@ -3,24 +3,20 @@ from __future__ import annotations
 
 import os
 
-from . import Exercise, register
-
-
-def _int(text: str) -> int:
-    return int(str(text).strip())
+from . import Exercise, register, whole_number
 
 
 # 02.1 ---------------------------------------------------------------------------------
 def _grade_overhead(answer) -> tuple[bool, str]:
     from ..pqc.channel import HEADER_SIZE, OVERHEAD
 
-    if int(answer) == OVERHEAD:
+    if whole_number(answer) == OVERHEAD:
         return True, f"{HEADER_SIZE}-byte header + 16-byte Ascon tag = {OVERHEAD} bytes per packet."
     return False, f"{answer} bytes is not what a sealed packet adds."
 
 
 register(Exercise(
-    id="02.1", title="What does sealing cost per packet?", kind="value", parse=_int,
+    id="02.1", title="What does sealing cost per packet?", kind="value", parse=whole_number,
     question="A 100-byte reading is sealed by the channel. How many bytes longer is the packet than the reading?",
     grade=_grade_overhead, solution=33,
     hint="header = version (1) + channel id (8) + sequence number (8); Ascon-AEAD128 adds a 16-byte tag."))

@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, register
+from . import Exercise, register, whole_number
 
-
-def _int(text: str) -> int:
-    return int(str(text).strip().replace(",", "").replace("_", ""))
 
 
 # 04.1 ---------------------------------------------------------------------------------
@@ -44,15 +41,15 @@ register(Exercise(
 
 # 04.2 ---------------------------------------------------------------------------------
 def _grade_dense_weights(answer) -> tuple[bool, str]:
-    if int(answer) == 20 * 9 * 16:
+    if whole_number(answer) == 20 * 9 * 16:
         return True, "20 x 9 = 180 inputs x 16 units = 2,880 weights: 2,880 bytes in int8, 11,520 in float32."
-    if int(answer) == 20 * 9 * 16 + 16:
+    if whole_number(answer) == 20 * 9 * 16 + 16:
         return False, "that counts a bias, but this layer has use_bias=False (BatchNorm supplies the shift)."
     return False, f"{answer} is not the number of weights of that layer."
 
 
 register(Exercise(
-    id="04.2", title="Where a TinyML model's bytes go", kind="value", parse=_int,
+    id="04.2", title="Where a TinyML model's bytes go", kind="value", parse=whole_number,
     question="The TinyML model flattens a window of 20 steps x 9 features into a Dense layer of 16 units "
              "without bias. How many weights does that layer hold?",
     grade=_grade_dense_weights, solution=2880,

@@ -12,6 +12,7 @@ are in :data:`SUBSYSTEMS`.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 __all__ = ["Thresholds", "priority_level", "PRIORITIES", "SUBSYSTEMS"]
@@ -25,7 +26,7 @@ SUBSYSTEMS = {
 
 
 def _number(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy floats too
         raise TypeError(f"{name} must be a number between 0 and 1, got {type(value).__name__}.")
     value = float(value)
     if not math.isfinite(value):
@@ -57,7 +58,7 @@ class Thresholds:
 
 def priority_level(score: float, thresholds: Thresholds) -> str:
     """Eq. 9: Critical if score > tau_high, High if tau_med < score <= tau_high, else Normal."""
-    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0.0 <= score <= 1.0:
+    if isinstance(score, bool) or not isinstance(score, numbers.Real) or not 0.0 <= score <= 1.0:
         raise ValueError(f"an anomaly score must be a number in [0, 1], got {score!r}.")
     if score > thresholds.tau_high:
         return "Critical"
