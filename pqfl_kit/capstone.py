@@ -309,7 +309,7 @@ def _ward_stage(sc: ChainScenario, run, thresholds, link: str, detector: str) ->
     return "ok", text, figures
 
 
-def _gateway_stage(run) -> tuple[str, str, dict]:
+def _gateway_stage(run, alerts) -> tuple[str, str, dict]:
     from pqfl_kit.hospital.gateway import Quarantined
 
     counts = run.gateway.counts
@@ -321,7 +321,7 @@ def _gateway_stage(run) -> tuple[str, str, dict]:
                  if a == "tampered" and o.device_id and o.seq and ehr.has_observation(o.device_id, o.seq))
     figures = {"received": counts["received"], "delivered": counts["delivered"], "quarantined": counts["quarantined"],
                "reasons": reasons, "attack packets delivered": len(leaked), "tampered packets in the EHR": in_ehr,
-               "security alerts": counts["quarantined"]}
+               "security alerts": sum(a.kind == "security" for a in alerts)}
     if leaked or in_ehr:
         return "degraded", f"{len(leaked)} attacker packets got through the gateway checks.", figures
     if counts["quarantined"]:
@@ -361,9 +361,9 @@ def _harvest(seed: int) -> tuple[str, str, dict, dict]:
     from pqfl_kit import threats
     from pqfl_kit.pqc.channel import ChannelError, connect_pair
 
-    key = threats.toy_rsa_key(3, 5)  # N = 15: small enough for the simulated Shor circuit
+    key = threats.toy_rsa_key(3, 11)  # N = 33: small enough for the simulated Shor circuit, and d != e
     recorded_rsa = threats.rsa_encrypt_record(HARVESTED_RECORD, key.public)
-    shor = threats.run_shor(key.n, 7, seed=seed)  # years later: a quantum computer factors N
+    shor = threats.run_shor(key.n, 7, seed=seed)  # years later: a quantum computer factors N (order of 7 is 10)
     if shor.factors is None:
         raise RuntimeError(f"Shor found no factors of {key.n}: {shor.reason}")
     stolen = threats.rsa_decrypt_record(recorded_rsa, threats.break_toy_rsa(key.public, shor.factors))
@@ -447,7 +447,7 @@ def run_chain(scenario: str = "calm", *, seed: int = SEED, fl_model: str = "tiny
 
     notify(4, len(keys), STAGES["gateway"])
     t0 = time.perf_counter()
-    add("gateway", *_gateway_stage(run), t0)
+    add("gateway", *_gateway_stage(run, alerts), t0)
 
     notify(5, len(keys), STAGES["clinical"])
     t0 = time.perf_counter()

@@ -95,6 +95,7 @@ def test_tampering_is_quarantined_and_never_reaches_the_ehr(reports):
     delivered = sum(isinstance(o, Delivered) for o in run.outcomes)
     assert ehr.counts()["observations"] == delivered == gateway.figures["delivered"]
     assert gateway.figures["tampered packets in the EHR"] == 0
+    assert gateway.figures["security alerts"] == gateway.figures["quarantined"] == ehr.counts()["quarantine"]
 
 
 def test_poisoning_robust_aggregator_beats_fedavg(reports):
@@ -130,7 +131,7 @@ def test_harvest_breaks_rsa_but_not_ml_kem(reports):
     assert stage.figures["RSA record read"] is True
     assert stage.figures["ML-KEM + Ascon record read by attacker"] is False
     assert stage.figures["ML-KEM + Ascon record read by the hospital"] is True
-    assert report.details["shor"].factors == (3, 5)
+    assert report.details["shor"].factors == (3, 11)
     assert capstone.HARVESTED_RECORD in stage.explanation
     assert all("harvest" not in r.statuses for name, r in reports.items() if name != "harvest")
 
