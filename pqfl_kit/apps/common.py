@@ -12,7 +12,8 @@ from typing import Callable
 
 import ipywidgets as widgets
 
-__all__ = ["status_line", "show_status", "guarded", "figure_output", "show_figure", "titled", "tabs", "classed"]
+__all__ = ["status_line", "show_status", "guarded", "figure_output", "show_figure", "titled", "tabs", "classed",
+           "html_table"]
 
 _COLOURS = {"info": "#1f4e79", "ok": "#1b7f3b", "warn": "#8a6d00", "error": "#b3261e"}
 
@@ -86,3 +87,20 @@ def tabs(panels: dict[str, widgets.Widget], css_class: str) -> widgets.Tab:
         tab.set_title(i, title)
     tab.add_class(css_class)
     return tab
+
+
+def html_table(columns: list[str], rows: list[list], css: str, *, row_styles: list[str] | None = None,
+               font_size: str = "") -> str:
+    """An escaped HTML table: a header row, then ``rows`` (``None`` cells print empty).
+
+    ``row_styles`` gives an optional CSS style per row (e.g. a colour); ``css`` is the table's class.
+    """
+    cell = "padding:2px 8px"
+    head = "".join(f"<th style='text-align:left;{cell}'>{html.escape(str(c))}</th>" for c in columns)
+    body = []
+    for i, row in enumerate(rows):
+        style = f" style='{row_styles[i]}'" if row_styles and row_styles[i] else ""
+        cells = "".join(f"<td style='{cell}'>{'' if v is None else html.escape(str(v))}</td>" for v in row)
+        body.append(f"<tr{style}>{cells}</tr>")
+    size = f";font-size:{font_size}" if font_size else ""
+    return f"<table class='{css}' style='border-collapse:collapse{size}'><tr>{head}</tr>{''.join(body)}</table>"

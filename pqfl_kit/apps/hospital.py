@@ -18,7 +18,7 @@ from ..hospital.gateway import Delivered, Quarantined
 from ..hospital.priority import Thresholds
 from ..hospital.stream import (Scenario, WardRun, clinician_pages, fatigue_curve, recommend_thresholds, run_ward,
                                simulate_ward)
-from .common import classed, figure_output, guarded, show_figure, show_status, status_line, tabs, titled
+from .common import classed, figure_output, guarded, html_table, show_figure, show_status, status_line, tabs, titled
 
 __all__ = ["build_hospital_app", "plot_fatigue", "lanes_html", "alerts_html", "ehr_html", "algorithm_html"]
 
@@ -70,26 +70,20 @@ def lanes_html(run: WardRun, lane: str, last: int = 6) -> str:
             f"color:{colour}'>{len(items)}</span><br>{lines}</div>")
 
 
-def _table(header: list[str], rows: list[list], css: str) -> str:
-    head = "".join(f"<th style='text-align:left;padding:1px 6px'>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td style='padding:1px 6px'>{html.escape(str(c))}</td>" for c in row) + "</tr>"
-                   for row in rows)
-    return f"<table class='{css}' style='border-collapse:collapse;font-size:11px'><tr>{head}</tr>{body}</table>"
-
-
 def alerts_html(run: WardRun, last: int = 12) -> str:
     """The newest alerts and who was notified."""
     rows = [[a.kind, a.level, a.patient_id or a.device_id or "?", "; ".join(a.roles), a.message[:90]]
             for a in list(run.gateway.alerts)[-last:][::-1]]
-    return _table(["kind", "level", "patient/device", "notified", "message"], rows, "pqfl-alert-table")
+    return html_table(["kind", "level", "patient/device", "notified", "message"], rows, "pqfl-alert-table",
+                      font_size="11px")
 
 
 def ehr_html(run: WardRun, last: int = 10) -> str:
     """The newest EHR observations (the read is written to the audit trail)."""
     rows = run.gateway.ehr.rows("observations", limit=last, newest_first=True, reader="notebook-06")
-    return _table(["recorded (UTC)", "patient", "seq", "priority", "score", "NEWS2", "subsystem"],
+    return html_table(["recorded (UTC)", "patient", "seq", "priority", "score", "NEWS2", "subsystem"],
                   [[r["recorded_at"][11:19], r["patient_id"], r["seq"], r["priority"], f"{r['anomaly_score']:.2f}",
-                    f"{r['news2']:g}", r["subsystem"]] for r in rows], "pqfl-ehr")
+                    f"{r['news2']:g}", r["subsystem"]] for r in rows], "pqfl-ehr", font_size="11px")
 
 
 def plot_fatigue(run: WardRun, thresholds: Thresholds, recommended: Thresholds | None = None):

@@ -7,7 +7,7 @@ import ipywidgets as widgets
 
 from .. import threats as T
 from ..exercises import all_exercises, quiz_widget
-from .common import classed, figure_output, guarded, show_figure, show_status, status_line, tabs, titled
+from .common import classed, figure_output, guarded, html_table, show_figure, show_status, status_line, tabs, titled
 
 __all__ = ["plot_shor_histogram", "plot_grover", "plot_mosca", "crypto_table_html", "estimates_table_html",
            "build_threats_app"]
@@ -73,24 +73,17 @@ def plot_mosca(verdict: T.MoscaVerdict):
     return fig
 
 
-def _table_html(rows: list[dict], columns: list[str], css: str, colour_key: str | None = None) -> str:
-    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(c)}</th>" for c in columns)
-    body = []
-    for row in rows:
-        style = f" style='color:{_STATUS_COLOURS[row[colour_key]]}'" if colour_key else ""
-        cells = "".join(f"<td style='padding:2px 8px'>{html.escape(str(row[c]))}</td>" for c in columns)
-        body.append(f"<tr{style}>{cells}</tr>")
-    return f"<table class='{css}'><tr>{head}</tr>{''.join(body)}</table>"
-
-
 def crypto_table_html() -> str:
     """The hospital crypto stack, coloured broken / weakened / safe."""
-    return _table_html(T.HOSPITAL_CRYPTO, ["algorithm", "used_for", "quantum", "status"], "pqfl-crypto-table", "status")
+    columns = ["algorithm", "used_for", "quantum", "status"]
+    return html_table(columns, [[row[c] for c in columns] for row in T.HOSPITAL_CRYPTO], "pqfl-crypto-table",
+                      row_styles=[f"color:{_STATUS_COLOURS[row['status']]}" for row in T.HOSPITAL_CRYPTO])
 
 
 def estimates_table_html() -> str:
     """Published resource estimates for breaking RSA-2048."""
-    return _table_html(T.RSA2048_ESTIMATES, ["source", "qubits", "time"], "pqfl-estimates-table")
+    columns = ["source", "qubits", "time"]
+    return html_table(columns, [[row[c] for c in columns] for row in T.RSA2048_ESTIMATES], "pqfl-estimates-table")
 
 
 # ------------------------------------------------------------------------------------ app
