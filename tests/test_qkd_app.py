@@ -58,3 +58,24 @@ def test_heavy_noise_alone_aborts(app):
     assert "ABORTED" in one(app, "pqfl-qkd-verdict").value
     one(app, "pqfl-qkd-noise").value = 0.0
     assert "KEY ACCEPTED" in one(app, "pqfl-qkd-verdict").value
+
+
+def test_half_interception_passes_the_bell_test_but_aborts(app):
+    one(app, "pqfl-qkd-pairs").value = 60_000  # enough pairs for S = 2.12 to pass S - 3 sigma > 2
+    one(app, "pqfl-qkd-fraction").value = 0.5
+    one(app, "pqfl-qkd-eve").value = True
+    verdict = one(app, "pqfl-qkd-verdict").value
+    assert "ABORTED" in verdict and "no secret key possible" in verdict and "more pairs" not in verdict
+    assert "0 bits" in one(app, "pqfl-qkd-numbers").value
+    assert "No record sent" in one(app, "pqfl-qkd-record").value
+    one(app, "pqfl-qkd-eve").value = False
+    one(app, "pqfl-qkd-fraction").value = 1.0
+    one(app, "pqfl-qkd-pairs").value = 5000
+    assert "KEY ACCEPTED" in one(app, "pqfl-qkd-verdict").value
+
+
+def test_comparison_states_cnsa_requires_ml_kem_1024():
+    from pqfl_kit.apps.qkd import comparison_html
+
+    text = comparison_html()
+    assert "ML-KEM-1024" in text and "recommended by NSA CNSA 2.0" not in text

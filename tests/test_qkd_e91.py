@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from pqfl_kit.qkd.e91 import (CHSH_TERMS, KEY_BASES, QBER_LIMIT, detection_probability, e91_circuit,
-                              run_e91, theory_chsh, theory_qber)
+                              run_e91, theory_chsh, theory_key_rate, theory_qber)
+from pqfl_kit.qkd.postprocess import EC_EFFICIENCY, binary_entropy, distill_key, key_rate_bound
 
 SQRT2 = math.sqrt(2)
 
@@ -27,7 +28,14 @@ def test_theory_values_from_the_issue():
     assert theory_qber(1.0, "bob") == pytest.approx(5 / 24)  # 20.8 %
     assert theory_qber(1.0, "uniform") == pytest.approx(0.25)
     assert theory_qber() == 0.0
-    assert QBER_LIMIT == pytest.approx(0.110, abs=5e-4)
+    # the QBER at which the Acin et al. rate with Cascade's leakage vanishes for a noisy channel
+    # (S = 2 sqrt 2 (1 - 2Q)): ~6.5 %, not the 11 % of BB84 (Shor-Preskill)
+    assert QBER_LIMIT == pytest.approx(0.0646, abs=5e-4)
+    assert key_rate_bound(2 * SQRT2 * (1 - 2 * QBER_LIMIT), QBER_LIMIT) == pytest.approx(0.0, abs=1e-9)
+    assert key_rate_bound(2 * SQRT2 * (1 - 2 * QBER_LIMIT), QBER_LIMIT, ec_efficiency=1.0) > 0  # Shannon limit: 7.1 %
+    # Eve along Bob's angles leaves no key above f ~ 0.28; the Bell test alone would pass up to f ~ 0.59
+    assert theory_key_rate(0.27) > 0 > theory_key_rate(0.29)
+    assert theory_chsh(0.5) > 2
 
 
 def test_no_eve_no_noise_violates_chsh_maximally():
@@ -49,10 +57,47 @@ def test_eve_lowers_s_and_raises_qber(strategy, fraction):
     expected_q = theory_qber(fraction, strategy)
     assert abs(r.qber - expected_q) < 4 * qber_stderr(expected_q, len(r.key_alice))
     assert abs(r.eve_mask.mean() - fraction) < 4 * math.sqrt(fraction * (1 - fraction) / r.n_pairs) + 1e-12
-    # full interception aborts; half interception along Bob's bases is tolerated at this size
-    # (S - 3 sigma > 2 and QBER 10.4 % < 11 %: privacy amplification removes what Eve learned),
-    # with uniform angles the QBER (12.5 %) is too high
-    assert r.aborted == (fraction == 1.0 or strategy == "uniform")
+    # both abort. Half interception passes the Bell test (S - 3 sigma > 2) but leaves no key: the
+    # bound on Eve's information plus Cascade's leakage exceed one bit per sifted bit, and more
+    # pairs cannot change that, so the reason must not suggest them.
+    assert r.aborted and r.key_rate <= 0 and "more pairs" not in r.reason
+    assert distill_key(r, seed=1).final_length == 0
+    if fraction == 0.5:
+        assert r.chsh - 3 * r.chsh_stderr > 2 and "no secret key possible" in r.reason
+    else:
+        assert "not above the classical bound" in r.reason
+
+
+@pytest.mark.parametrize("n_pairs, kwargs", [
+    (60_000, dict(eve_fraction=0.5)),  # S = 2.12, QBER 10.4 %: used to be KEY ACCEPTED with a 0-bit key
+    (5_000, dict(eve_fraction=0.2)),
+    (60_000, dict(noise=0.1)),  # QBER 9.5 %
+    (60_000, dict(noise=0.05)),
+    (5_000, dict(eve_fraction=0.1)),
+    (12_000, dict()),  # the capstone's honest run
+])
+def test_accepted_runs_always_yield_a_key(n_pairs, kwargs):
+    r = run_e91(n_pairs, seed=21, **kwargs)
+    key = distill_key(r, seed=1)
+    if r.aborted:
+        assert key.final_length == 0
+        # more pairs are suggested only when the rate at the measured S and QBER is positive
+        assert ("more pairs" in r.reason) == (key_rate_bound(r.chsh, r.qber) > 0)
+    else:
+        assert r.key_rate > 0 and key.ok and key.final_length > 0
+        if r.qber >= 0.02:  # the abort rule's leakage estimate is honest: Cascade leaked <= f_EC n h(Q) (+ 5 %)
+            assert key.leaked_ec <= 1.05 * EC_EFFICIENCY * len(r.key_alice) * binary_entropy(r.qber)
+    if theory_key_rate(kwargs.get("eve_fraction", 0.0), "bob", kwargs.get("noise", 0.0)) <= 0:
+        assert r.aborted
+    if not kwargs:
+        assert not r.aborted and key.final_length >= 256
+
+
+def test_few_pairs_abort_suggests_more_pairs_only_when_a_key_is_possible():
+    small = run_e91(150, seed=3)  # no Eve: S ~ 2.83 but sigma ~ 0.3
+    assert small.aborted and "more pairs" in small.reason
+    tapped = run_e91(2000, eve_fraction=1.0, seed=3)
+    assert tapped.aborted and "more pairs" not in tapped.reason
 
 
 def test_eve_strategies_really_differ_at_full_interception():
@@ -80,14 +125,15 @@ def test_abort_rate_with_full_eve_and_false_abort_rate_without():
 
 
 def test_detection_probability_model_matches_simulation():
-    p = detection_probability(1000, 0.3)
-    rate = np.mean([run_e91(1000, eve_fraction=0.3, seed=9000 + i).aborted for i in range(200)])
-    assert 0.3 < p < 0.9
+    p = detection_probability(1000, 0.1)
+    rate = np.mean([run_e91(1000, eve_fraction=0.1, seed=9000 + i).aborted for i in range(200)])
+    assert 0.2 < p < 0.8
     assert abs(rate - p) < 4 * math.sqrt(p * (1 - p) / 200)
     sizes = [200, 500, 1000, 2000, 5000]
     assert np.all(np.diff(detection_probability(sizes, 0.6)) > 0)  # S < 2: more pairs, surer abort
-    assert np.all(np.diff(detection_probability(sizes, 0.3)) < 0)  # S > 2: more pairs, surer accept
-    assert np.all(np.diff(detection_probability(sizes, 0.3, criterion="notice")) > 0)  # but noticed
+    assert np.all(np.diff(detection_probability(sizes, 0.35)) > 0)  # S > 2 but no key possible: same
+    assert np.all(np.diff(detection_probability(sizes, 0.1)) < 0)  # a key survives: more pairs, surer accept
+    assert np.all(np.diff(detection_probability(sizes, 0.1, criterion="notice")) > 0)  # but Eve is noticed
     assert detection_probability(2000, 1.0) > 0.999 and detection_probability(2000, 0.0) < 1e-3
 
 

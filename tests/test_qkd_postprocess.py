@@ -8,8 +8,8 @@ import pytest
 from scipy.linalg import toeplitz
 
 from pqfl_kit.qkd.e91 import run_e91
-from pqfl_kit.qkd.postprocess import (CONFIRM_BITS, cascade, distill_key, eve_information_bound,
-                                      final_key_length, toeplitz_hash)
+from pqfl_kit.qkd.postprocess import (CONFIRM_BITS, EC_EFFICIENCY, binary_entropy, cascade, distill_key,
+                                      eve_information_bound, final_key_length, key_rate_bound, toeplitz_hash)
 from pqfl_kit.qkd.records import open_record, seal_record
 
 
@@ -25,8 +25,10 @@ def test_cascade_corrects_and_leaks_near_the_shannon_limit(q):
     result = cascade(alice, bob, q, seed=1)
     assert np.array_equal(result.corrected, alice)
     assert result.errors_corrected == int((alice != bob).sum())
-    # no code can leak less than n h(q); Cascade is known to be within ~20-25 % of it
+    # no code can leak less than n h(q); Cascade is known to be within ~20-25 % of it, and the
+    # abort rule's EC_EFFICIENCY must describe this Cascade
     assert 8000 * h(q) * 0.95 < result.leaked_bits < 8000 * h(q) * 1.4
+    assert abs(result.leaked_bits / (8000 * h(q)) - EC_EFFICIENCY) < 0.08
 
 
 def test_cascade_input_checks():
@@ -55,6 +57,20 @@ def test_eve_information_bound():
     assert eve_information_bound(2.0) == 1.0 and eve_information_bound(float("nan")) == 1.0
     values = [eve_information_bound(s) for s in np.linspace(2.01, 2.82, 10)]
     assert all(a > b for a, b in zip(values, values[1:]))
+    assert np.allclose(eve_information_bound(np.array([1.5, 2.4, float("nan")])), [1.0, eve_information_bound(2.4), 1.0])
+    # Acin et al. 2007 eq. 12 by hand at S = 2.5: h((1 + sqrt(0.5625)) / 2) = h(0.875)
+    assert eve_information_bound(2.5) == pytest.approx(h(0.875))
+
+
+def test_binary_entropy_and_key_rate_bound():
+    assert binary_entropy(0.5) == 1.0 and binary_entropy(0) == 0.0 and binary_entropy(1) == 0.0
+    assert binary_entropy(0.11) == pytest.approx(h(0.11))
+    assert np.allclose(binary_entropy(np.array([0.0, 0.05, 0.5])), [0.0, h(0.05), 1.0])
+    assert key_rate_bound(2 * math.sqrt(2), 0.0) == pytest.approx(1.0)
+    assert key_rate_bound(2.5, 0.03) == pytest.approx(1 - h(0.875) - EC_EFFICIENCY * h(0.03))
+    assert key_rate_bound(2.5, 0.03, ec_efficiency=1.0) > key_rate_bound(2.5, 0.03)
+    assert key_rate_bound(1.9, 0.0) == 0.0  # S <= 2: Eve may know everything
+    assert key_rate_bound(2.8, float("nan")) == float("-inf")
 
 
 def test_distilled_key_is_shared_shorter_and_seals_a_record():

@@ -51,8 +51,13 @@ def test_wrong_key_wrong_ad_truncation_raise():
 
 
 def test_bad_inputs():
-    with pytest.raises(ValueError, match="at least 16 bytes"):
+    with pytest.raises(ValueError, match="at least 32 bytes"):
         seal_record(b"short", b"x")
+    with pytest.raises(ValueError, match="256 bits"):  # AES-256 records need a full 256-bit QKD key
+        seal_record(bytes(16), b"x")
+    with pytest.raises(ValueError, match="at least 32 bytes"):
+        open_record(bytes(31), bytes(100))
+    assert open_record(bytes(32), seal_record(bytes(32), b"x")) == b"x"
     with pytest.raises(TypeError):
         seal_record("a string key of many characters", b"x")
     with pytest.raises(TypeError):

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..exercises import all_exercises, quiz_widget
 from ..qkd import e91 as Q
+from ..qkd.postprocess import EC_EFFICIENCY
 from .common import classed, figure_output, guarded, show_figure, show_status, status_line, tabs, titled
 
 __all__ = ["plot_angles", "plot_s_gauge", "plot_s_vs_fraction", "plot_detection", "comparison_html",
@@ -79,6 +80,10 @@ def plot_s_vs_fraction(n_pairs: int, eve_bases: str = "bob", noise: float = 0.0,
     fig, ax = plt.subplots(figsize=(7, 3.2))
     fine = np.linspace(0, 1, 100)
     ax.plot(fine, [Q.theory_chsh(f, noise) for f in fine], color=_BLUE, label="theory (1−p)²(2√2 − f√2)")
+    no_key = np.array([Q.theory_key_rate(f, eve_bases, noise) <= 0 for f in fine])
+    if no_key.any():  # where the Acín et al. rate is <= 0 even with S known exactly: abort
+        ax.axvspan(fine[no_key.argmax()], 1.0, color="#f3d6d4", alpha=0.6, lw=0,
+                   label="no key possible (key rate ≤ 0): abort")
     for f, r in zip(fractions, runs):
         ax.errorbar(f, r.chsh, yerr=r.chsh_stderr, fmt="o", color=_RED if r.aborted else _GREEN, capsize=3, ms=5)
     ax.plot([], [], "o", color=_GREEN, label="simulated: key accepted")
@@ -101,7 +106,7 @@ def plot_detection(eve_fraction: float, eve_bases: str = "bob", noise: float = 0
 
     fig, ax = plt.subplots(figsize=(7, 3))
     ax.semilogx(sizes, Q.detection_probability(sizes, eve_fraction, eve_bases, noise), color=_RED, lw=2,
-                label="P(abort): S − 3σ ≤ 2 or QBER > 11 %")
+                label="P(abort): S − 3σ ≤ 2 or key rate ≤ 0")
     ax.semilogx(sizes, Q.detection_probability(sizes, eve_fraction, eve_bases, noise, criterion="notice"),
                 color=_BLUE, ls="--", label="P(Eve noticed): S or QBER 3σ off the no-Eve values")
     ax.semilogx(sizes, Q.detection_probability(sizes, 0.0, eve_bases, noise), color=_GREY, ls=":",
@@ -131,7 +136,8 @@ _COMPARISON = [
     ("Does not do", "Authentication, encryption of the data itself, many-to-many keys",
      "Information-theoretic security; it is computational"),
     ("Standards / advice", "ETSI GS QKD series; NSA, ANSSI, BSI and NCSC advise PQC over QKD for most uses",
-     "NIST FIPS 203 (2024); recommended by NSA CNSA 2.0, BSI, ANSSI"),
+     "NIST FIPS 203 (2024), security category 3; NSA's CNSA 2.0 requires the larger ML-KEM-1024 for "
+     "national security systems"),
 ]
 
 
@@ -154,7 +160,9 @@ def _verdict_html(result: Q.E91Result) -> str:
 
 def _numbers_html(result: Q.E91Result, distilled) -> str:
     rows = [("CHSH S", f"{result.chsh:.3f} ± {result.chsh_stderr:.3f} (classical ≤ 2, quantum ≤ 2.828)"),
-            ("QBER", f"{result.qber:.2%} (tolerable ≤ {Q.QBER_LIMIT:.1%})"),
+            ("QBER", f"{result.qber:.2%} (even with noise alone, no key survives above {Q.QBER_LIMIT:.1%})"),
+            ("key rate bound", f"{result.key_rate:.3f} bit per sifted bit: 1 − I_E(S − 3σ) − "
+                               f"{EC_EFFICIENCY:g}·h(QBER), must be > 0"),
             ("sifted key", f"{len(result.key_alice):,} bits ({result.key_fraction:.3f} per pair; 2/9 = 0.222 expected)"),
             ("pairs Eve touched", f"{int(result.eve_mask.sum()):,} of {result.n_pairs:,}")]
     if distilled is not None and not result.aborted:
@@ -172,7 +180,7 @@ def build_qkd_app(seed: int | None = None) -> widgets.Widget:
     """The notebook 03 app: run E91 with Eve and noise, see S, QBER, verdict and key length."""
     from .. import SEED
     from ..qkd.postprocess import distill_key
-    from ..qkd.records import open_record, seal_record
+    from ..qkd.records import MIN_KEY_BYTES, open_record, seal_record
 
     seed = SEED if seed is None else seed
     style = {"description_width": "150px"}
@@ -205,7 +213,7 @@ def build_qkd_app(seed: int | None = None) -> widgets.Widget:
                            eve_bases=strategy.value, noise=noise.value, seed=seed)
         distilled = None if result.aborted else distill_key(result, seed=seed)
         show_figure(gauge, plot_s_gauge(result))  # figure first: the verdict text arrives last
-        if distilled is not None and distilled.ok and distilled.final_length >= 128:
+        if distilled is not None and distilled.ok and distilled.final_length >= 8 * MIN_KEY_BYTES:
             from ..qkd.records import bits_to_key
 
             packet = seal_record(distilled.key_bytes(), b"bed 12: HR 72, SpO2 98%", b"ward-3|seq=1")
@@ -214,7 +222,8 @@ def build_qkd_app(seed: int | None = None) -> widgets.Widget:
                             f"({len(packet)} bytes: {packet[:12].hex()}…); Bob opened it with his key: "
                             f"<code>{html.escape(opened.decode())}</code></div>")
         else:
-            record.value = "<div class='pqfl-msg pqfl-msg-warn'>No record sent: no final key of 128+ bits.</div>"
+            record.value = (f"<div class='pqfl-msg pqfl-msg-warn'>No record sent: AES-256 records need a final key "
+                            f"of {8 * MIN_KEY_BYTES}+ bits.</div>")
         plot_detect()
         numbers.value = _numbers_html(result, distilled)
         show_status(status, f"{result.n_pairs:,} pairs simulated with Qiskit (seed {seed}).", "info")

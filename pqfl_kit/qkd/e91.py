@@ -14,6 +14,11 @@ What is modelled (Ekert, PRL 67, 661 (1991); the E91 nano-network paper, Algorit
   or a uniformly random angle (``"uniform"``), and resends the state she saw.
 * Channel noise: a depolarizing channel rho -> (1-p) rho + p I/2 on each photon
   (Nielsen & Chuang, section 8.3.4), written as a Kraus instruction in the circuit.
+* Abort rule: S must exceed 2 by ``CONFIDENCE_SIGMAS`` standard errors (CHSH test), and the
+  key rate bound that privacy amplification uses, 1 - I_E(S - 3 sigma) - f_EC h(QBER) (Acin et
+  al., PRL 98, 230501 (2007), eq. 12; ``postprocess.key_rate_bound``), must be positive, so an
+  accepted run can always yield a key given enough pairs. The QBER is computed on the whole
+  sifted key here (for teaching); a real system estimates it on a disclosed random sample.
 
 Simulation (both engines run the same circuits, one per basis group, with per-group seeds drawn
 from one numpy Generator):
@@ -40,9 +45,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from .postprocess import EC_EFFICIENCY, binary_entropy, eve_information_bound, key_rate_bound
+
 __all__ = ["ALICE_ANGLES", "BOB_ANGLES", "angle_label", "CHSH_TERMS", "KEY_BASES", "EVE_STRATEGIES", "QBER_LIMIT",
            "MIN_PAIRS", "MAX_PAIRS", "E91Result", "run_e91", "e91_circuit", "theory_chsh",
-           "theory_qber", "detection_probability", "validate_parameters"]
+           "theory_qber", "theory_key_rate", "detection_probability", "validate_parameters"]
 
 ALICE_ANGLES = (0.0, math.pi / 4, math.pi / 2)
 BOB_ANGLES = (math.pi / 4, math.pi / 2, 3 * math.pi / 4)
@@ -56,19 +63,21 @@ UNIFORM_EVE_ANGLES = tuple(k * math.pi / 12 for k in range(12))
 ENGINES = ("fast", "aer")
 MIN_PAIRS = 100  # below this a CHSH basis group (1/9 of the pairs) is often nearly empty
 MAX_PAIRS = 2_000_000
-CONFIDENCE_SIGMAS = 3.0  # abort unless S - 3 sigma > 2 (one-sided 99.87 %)
-
-
-def _binary_entropy(q: float) -> float:
-    return 0.0 if q <= 0 or q >= 1 else -q * math.log2(q) - (1 - q) * math.log2(1 - q)
+CONFIDENCE_SIGMAS = 3.0  # S is used as S - 3 sigma (one-sided 99.87 %), in the CHSH test and the key rate
 
 
 def _qber_limit() -> float:
-    """Largest QBER with a positive Shor-Preskill rate 1 - 2 h(Q) (PRL 85, 441 (2000)): ~11.0 %."""
+    """Largest QBER with a positive key rate when noise is the only imperfection.
+
+    A depolarizing channel gives S = 2 sqrt 2 (1 - 2 Q); the rate 1 - I_E(S) - f_EC h(Q) of
+    ``postprocess.key_rate_bound`` (Acin et al., PRL 98, 230501 (2007), eq. 12, with Cascade's
+    f_EC = 1.2) then vanishes at Q ~ 6.5 % (7.1 % at the Shannon limit f_EC = 1). For comparison:
+    Shor-Preskill's 11 % (PRL 85, 441 (2000)) holds for BB84 with trusted devices, not here.
+    """
     lo, hi = 0.0, 0.5
     for _ in range(60):
         mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if 1 - 2 * _binary_entropy(mid) > 0 else (lo, mid)
+        lo, hi = (mid, hi) if key_rate_bound(2 * math.sqrt(2) * (1 - 2 * mid), mid) > 0 else (lo, mid)
     return lo
 
 
@@ -182,8 +191,10 @@ class E91Result:
     """Everything one E91 run produced. Arrays have one entry per pair.
 
     ``chsh`` is Ekert's S with its standard error; ``qber`` the error rate of the sifted key;
-    ``aborted`` is True when S is not above 2 by ``CONFIDENCE_SIGMAS`` standard errors or the
-    QBER exceeds ``QBER_LIMIT``; ``reason`` says which.
+    ``key_rate`` the secret bits per sifted bit that the Acin et al. bound still allows,
+    1 - I_E(S - 3 sigma) - f_EC h(QBER) (``postprocess.key_rate_bound``). ``aborted`` is True
+    when S is not above 2 by ``CONFIDENCE_SIGMAS`` standard errors or ``key_rate`` <= 0 (no key
+    can survive privacy amplification); ``reason`` says which.
     """
 
     n_pairs: int
@@ -207,6 +218,7 @@ class E91Result:
     key_bob: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
     aborted: bool = True
     reason: str = ""
+    key_rate: float = float("nan")
 
     @property
     def key_mask(self) -> np.ndarray:
@@ -316,18 +328,29 @@ def _analyse(r: E91Result) -> None:
     key = r.key_mask
     r.key_alice, r.key_bob = r.alice_bits[key], r.bob_bits[key]
     r.qber = float(np.mean(r.key_alice != r.key_bob)) if key.any() else float("nan")
+    s_low = r.chsh - CONFIDENCE_SIGMAS * r.chsh_stderr
+    r.key_rate = key_rate_bound(s_low, r.qber) if math.isfinite(s_low) else float("-inf")
+    # would a key exist if S were known exactly? Only then can more pairs help.
+    more_pairs = math.isfinite(r.chsh) and key_rate_bound(r.chsh, r.qber) > 0
+    hint = "; at this S and QBER a key is possible: more pairs would narrow the error bar" if more_pairs else ""
     if not math.isfinite(r.chsh) or not math.isfinite(r.chsh_stderr):
         r.aborted, r.reason = True, "too few pairs in a CHSH basis group to estimate S: use more pairs"
-    elif r.chsh - CONFIDENCE_SIGMAS * r.chsh_stderr <= 2.0:
+    elif s_low <= 2.0:
         r.aborted = True
         r.reason = (f"S = {r.chsh:.3f} ± {r.chsh_stderr:.3f} is not above the classical bound 2 by "
                     f"{CONFIDENCE_SIGMAS:g} standard errors: the pairs may not be entangled "
-                    "(eavesdropper or too much noise)")
-    elif not math.isfinite(r.qber) or r.qber > QBER_LIMIT:
+                    f"(eavesdropper or too much noise){hint}")
+    elif not math.isfinite(r.qber) or r.key_rate <= 0:
         r.aborted = True
-        r.reason = f"QBER = {r.qber:.1%} is above the tolerable {QBER_LIMIT:.1%}: no secret key can be distilled"
+        leak = EC_EFFICIENCY * binary_entropy(r.qber) if math.isfinite(r.qber) else float("nan")
+        r.reason = (f"no secret key possible: with S − 3σ = {s_low:.3f} Eve may know up to "
+                    f"{eve_information_bound(s_low):.2f} bit per key bit and error correction at QBER = "
+                    f"{r.qber:.1%} reveals about {leak:.2f}, so the key rate bound 1 − I_E − {EC_EFFICIENCY:g}·h(QBER) = "
+                    f"{r.key_rate:.3f} ≤ 0 (Acín et al. 2007){hint}")
     else:
-        r.aborted, r.reason = False, f"S = {r.chsh:.3f} ± {r.chsh_stderr:.3f} > 2 and QBER = {r.qber:.1%}"
+        r.aborted = False
+        r.reason = (f"S = {r.chsh:.3f} ± {r.chsh_stderr:.3f} > 2 and QBER = {r.qber:.1%}: "
+                    f"key rate bound {r.key_rate:.3f} bit per sifted bit")
 
 
 # ---- theory (for plots and tests) ----------------------------------------------------------
@@ -363,18 +386,36 @@ def _theory_chsh_stderr(n_pairs: int, eve_fraction: float, eve_bases: str, noise
     return math.sqrt(variance)
 
 
+def theory_key_rate(eve_fraction: float = 0.0, eve_bases: str = "bob", noise: float = 0.0) -> float:
+    """Asymptotic key rate bound (S known exactly) at the theory S and QBER; <= 0: no key possible."""
+    return key_rate_bound(theory_chsh(eve_fraction, noise), theory_qber(eve_fraction, eve_bases, noise))
+
+
+_Q_GRID = np.linspace(0.0, 0.5, 4001)
+_H_GRID = binary_entropy(_Q_GRID)  # increasing on [0, 1/2]
+
+
+def _qber_allowed(s_low: np.ndarray) -> np.ndarray:
+    """For each S - 3 sigma, the QBER below which the key rate bound is positive (-1: none)."""
+    budget = (1.0 - eve_information_bound(s_low)) / EC_EFFICIENCY
+    return np.where(budget > 0, np.interp(budget, _H_GRID, _Q_GRID), -1.0)
+
+
 def detection_probability(n_pairs, eve_fraction: float, eve_bases: str = "bob", noise: float = 0.0,
                           criterion: str = "abort"):
     """Probability that a run of ``n_pairs`` aborts (``criterion="abort"``) or notices Eve.
 
-    ``"notice"``: Alice and Bob know their channel's noise, so they notice Eve when S falls
-    3 sigma below, or the QBER rises 3 sigma above, the values expected without her. A small
-    Eve is then noticed but tolerated (the key survives, privacy amplification removes what she
-    learned), while the abort test only fires when no secret key is possible.
+    ``"abort"`` is the rule of ``run_e91``: abort unless S - 3 sigma > 2 and the key rate bound
+    1 - I_E(S - 3 sigma) - f_EC h(QBER) is positive. ``"notice"``: Alice and Bob know their
+    channel's noise, so they notice Eve when S falls 3 sigma below, or the QBER rises 3 sigma
+    above, the values expected without her. A small Eve is then noticed but tolerated (the key
+    survives, privacy amplification removes what she learned), while the abort test only fires
+    when no secret key is possible.
 
     Normal approximation: the CHSH groups and the key groups are disjoint sets of pairs, so the
-    two tests are independent: P = 1 - P(S passes) P(QBER passes), with S ~ N(S_th, sigma_S) and
-    the QBER estimate ~ N(Q, Q(1-Q)/(2n/9)). Accepts a number or an array of pair counts.
+    estimates are independent: S ~ N(S_th, sigma_S) and the QBER estimate ~ N(Q, Q(1-Q)/(2n/9)).
+    For "abort" the QBER threshold depends on S, so P(accept) is integrated over S.
+    Accepts a number or an array of pair counts.
     """
     from scipy.stats import norm
 
@@ -383,16 +424,18 @@ def detection_probability(n_pairs, eve_fraction: float, eve_bases: str = "bob", 
     counts = np.atleast_1d(np.asarray(n_pairs, dtype=float))
     s_th, q_th = theory_chsh(eve_fraction, noise), theory_qber(eve_fraction, eve_bases, noise)
     s_0, q_0 = theory_chsh(0.0, noise), theory_qber(0.0, eve_bases, noise)
+    z = np.linspace(-8.0, 8.0, 641)
+    weights = norm.pdf(z) / norm.pdf(z).sum()
     out = []
     for n in counts:
         sigma = _theory_chsh_stderr(n, eve_fraction, eve_bases, noise)
         q_sigma = math.sqrt(max(q_th * (1 - q_th), 1e-12) / (2 * n / 9))
         if criterion == "abort":
-            s_cut, q_cut = 2 + CONFIDENCE_SIGMAS * sigma, QBER_LIMIT
-        else:
-            s_cut = s_0 - CONFIDENCE_SIGMAS * _theory_chsh_stderr(n, 0.0, eve_bases, noise)
-            q_cut = q_0 + CONFIDENCE_SIGMAS * math.sqrt(max(q_0 * (1 - q_0), 1e-12) / (2 * n / 9))
-        p_s_pass = norm.sf(s_cut, loc=s_th, scale=sigma)
-        p_q_pass = norm.cdf(q_cut, loc=q_th, scale=q_sigma)
-        out.append(1 - p_s_pass * p_q_pass)
+            s_low = s_th + sigma * z - CONFIDENCE_SIGMAS * sigma
+            p_accept = float(np.sum(weights * norm.cdf(_qber_allowed(s_low), loc=q_th, scale=q_sigma)))
+            out.append(1 - p_accept)
+            continue
+        s_cut = s_0 - CONFIDENCE_SIGMAS * _theory_chsh_stderr(n, 0.0, eve_bases, noise)
+        q_cut = q_0 + CONFIDENCE_SIGMAS * math.sqrt(max(q_0 * (1 - q_0), 1e-12) / (2 * n / 9))
+        out.append(1 - norm.sf(s_cut, loc=s_th, scale=sigma) * norm.cdf(q_cut, loc=q_th, scale=q_sigma))
     return out[0] if np.ndim(n_pairs) == 0 else np.array(out)

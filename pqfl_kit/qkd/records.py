@@ -7,7 +7,9 @@ those gaps with standard choices:
 
 * Key separation by HKDF-SHA256 (RFC 5869): ``K_enc`` (32 bytes, AES-256) and ``K_auth``
   (32 bytes, HMAC-SHA256) are both derived from K with distinct ``info`` labels, so K itself
-  never keys a primitive directly.
+  never keys a primitive directly. K must have at least 256 bits (``MIN_KEY_BYTES``): HKDF
+  stretches a key but cannot add entropy, and AES-256 is chosen for its 128-bit security margin
+  against Grover's search (notebook 01), which a 128-bit K would halve.
 * AES-256-GCM (NIST SP 800-38D) with a fresh random 96-bit nonce per record.
 * HMAC-SHA256 (RFC 2104 / FIPS 198-1) over the whole packet and the associated data
   (encrypt-then-MAC). The paper MACs the *decrypted* data; MACing the packet instead lets the
@@ -41,7 +43,9 @@ NONCE_BYTES = 12
 GCM_TAG_BYTES = 16
 HMAC_BYTES = 32
 RECORD_OVERHEAD = 1 + NONCE_BYTES + GCM_TAG_BYTES + HMAC_BYTES  # 61 bytes per record
-MIN_KEY_BYTES = 16  # 128 bits of QKD key: below that a record key would be guessable
+#: 256 bits of QKD key: the records are AES-256-GCM, whose point is 128-bit security even against
+#: Grover's search (notebook 01); HKDF cannot add entropy, so a shorter key would cap it lower.
+MIN_KEY_BYTES = 32
 _INFO_ENC = b"pqfl-kit/qkd record/aes-256-gcm"
 _INFO_AUTH = b"pqfl-kit/qkd record/hmac-sha256"
 
@@ -55,8 +59,8 @@ def _check_key(key: bytes) -> bytes:
         raise TypeError(f"key must be bytes (use bits_to_key() for a bit array), got {type(key).__name__}")
     key = bytes(key)
     if len(key) < MIN_KEY_BYTES:
-        raise ValueError(f"key has {len(key)} bytes; at least {MIN_KEY_BYTES} bytes (128 bits) are needed. "
-                         "Distil a longer key: run E91 with more pairs.")
+        raise ValueError(f"key has {len(key)} bytes; at least {MIN_KEY_BYTES} bytes ({8 * MIN_KEY_BYTES} bits) are "
+                         "needed for AES-256 records. Distil a longer key: run E91 with more pairs.")
     return key
 
 
