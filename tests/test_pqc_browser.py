@@ -27,13 +27,17 @@ def test_pqc_app_mitm_and_tamper(open_app, shot):
     # packets: a genuine one is accepted, a flipped bit is rejected, a replay is rejected
     page.locator(".pqfl-pqc-tabs .lm-TabBar-tab", has_text="Packets").click()
     page.locator(".pqfl-pqc-send").click()
-    page.wait_for_selector(".pqfl-pqc-packet-status >> text=Gateway accepted: HR=072")
+    page.wait_for_selector(".pqfl-pqc-packet-status >> text=Gateway accepted packet 0: HR=072")
     page.locator(".pqfl-pqc-tamper input").check()
     page.locator(".pqfl-pqc-send").click()
     page.wait_for_selector(".pqfl-pqc-packet-status >> text=failed authentication")
+    page.wait_for_selector(".pqfl-pqc-wire >> text=flipped in transit")
     shot("02_tamper_rejected", app)
+    # the replay re-sends packet 0, the last one the gateway accepted: a replay-specific message
     page.locator(".pqfl-pqc-replay").click()
-    page.wait_for_selector(".pqfl-pqc-packet-status >> text=REJECTED")
+    page.wait_for_selector(".pqfl-pqc-packet-status >> text=replay: packet 0 was already received")
+    assert page.locator(".pqfl-pqc-packet-status", has_text="failed authentication").count() == 0
+    shot("02_replay_rejected", app)
 
     # an empty reading is a message, not a traceback
     page.locator(".pqfl-pqc-reading input").fill("")

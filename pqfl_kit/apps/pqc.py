@@ -153,13 +153,14 @@ def _handshake_panel() -> widgets.Widget:
 
 
 def _packets_panel() -> widgets.Widget:
-    from ..pqc.channel import ChannelError, connect_pair
+    from ..pqc.ascon import TAG_SIZE
+    from ..pqc.channel import HEADER_SIZE, ChannelError, connect_pair
 
     pair = {}
     reading = classed(widgets.Text(value="HR=072 SpO2=98", description="reading"), "pqfl-pqc-reading")
     tamper = classed(widgets.Checkbox(value=False, description="flip a bit in transit"), "pqfl-pqc-tamper")
     send = classed(widgets.Button(description="Send", button_style="primary"), "pqfl-pqc-send")
-    replay = classed(widgets.Button(description="Replay last packet"), "pqfl-pqc-replay")
+    replay = classed(widgets.Button(description="Replay last delivered packet"), "pqfl-pqc-replay")
     status = status_line("pqfl-pqc-packet-status")
     wire = classed(widgets.HTML(), "pqfl-pqc-wire")
 
@@ -168,34 +169,48 @@ def _packets_panel() -> widgets.Widget:
             pair["device"], pair["gateway"] = connect_pair(rekey_after=4)
         return pair["device"], pair["gateway"]
 
-    def deliver(packet: bytes) -> None:
+    def deliver(packet: bytes, what: str) -> None:
+        """Hand the exact bytes on the wire to the gateway; remember them if it accepts them."""
         _, gateway = channels()
         try:
             text = gateway.open(packet)
         except ChannelError as error:
-            show_status(status, f"Gateway REJECTED the packet: {error}", "error")
+            show_status(status, f"Gateway REJECTED {what}: {error}", "error")
             return
-        show_status(status, f"Gateway accepted: {text.decode(errors='replace')}", "ok")
+        pair["delivered"] = packet
+        show_status(status, f"Gateway accepted {what}: {text.decode(errors='replace')}", "ok")
+
+    def clear() -> None:  # no stale verdict next to a new action
+        status.value = wire.value = ""
 
     @guarded(status)
     def on_send(_=None):
+        clear()
         device, _ = channels()
         if not reading.value.strip():
             raise ValueError("type a reading to send, e.g. HR=072")
-        packet = device.seal(reading.value.encode())
-        pair["last"] = packet
-        sent = bytearray(packet)
+        sent = bytearray(device.seal(reading.value.encode()))
+        number = device.packets_sent - 1
+        flipped = ""
         if tamper.value:
-            sent[-20] ^= 0x04  # one bit of the ciphertext
-        wire.value = (f"packet {device.packets_sent - 1} (key epoch {device.key_epoch}), {len(packet)} bytes: "
+            # one bit in the middle of the ciphertext (or of the tag for an empty body), never the header
+            body = len(sent) - HEADER_SIZE - TAG_SIZE
+            pos = HEADER_SIZE + body // 2 if body else len(sent) - 8
+            sent[pos] ^= 0x04
+            part = f"ciphertext byte {pos - HEADER_SIZE}" if body else f"tag byte {pos - HEADER_SIZE - body}"
+            flipped = f" · bit 2 of {part} flipped in transit"
+        wire.value = (f"packet {number} (key epoch {device.key_epoch}), {len(sent)} bytes{flipped}: "
                       f"<code>{bytes(sent).hex()[:96]}...</code>")
-        deliver(bytes(sent))
+        deliver(bytes(sent), f"packet {number}" + (" (tampered)" if tamper.value else ""))
 
     @guarded(status)
     def on_replay(_=None):
-        if "last" not in pair:
-            raise ValueError("send a packet first")
-        deliver(pair["last"])
+        clear()
+        if "delivered" not in pair:
+            raise ValueError("no packet has reached the gateway yet: send one (without the bit flip) first")
+        packet = pair["delivered"]
+        wire.value = f"replaying the exact bytes of the last delivered packet: <code>{packet.hex()[:96]}...</code>"
+        deliver(packet, "the replayed packet")
 
     send.on_click(on_send)
     replay.on_click(on_replay)

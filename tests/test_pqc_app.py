@@ -1,0 +1,70 @@
+"""The notebook 02 packets panel driven from Python: tamper, replay and short readings."""
+from __future__ import annotations
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+
+def find(widget, css: str):
+    found = [widget] if css in getattr(widget, "_dom_classes", ()) else []
+    for child in getattr(widget, "children", ()):
+        found += find(child, css)
+    return found
+
+
+@pytest.fixture()
+def app():
+    from pqfl_kit.apps.pqc import build_pqc_app
+
+    return build_pqc_app()
+
+
+def one(app, css):
+    (widget,) = find(app, css)
+    return widget
+
+
+def status(app) -> str:
+    return one(app, "pqfl-pqc-packet-status").value
+
+
+def test_replay_before_any_delivery_is_a_message(app):
+    one(app, "pqfl-pqc-replay").click()
+    assert "no packet has reached the gateway yet" in status(app) and "pqfl-msg-error" in status(app)
+
+
+def test_replay_after_a_tampered_send_replays_what_was_delivered(app):
+    one(app, "pqfl-pqc-send").click()
+    assert "Gateway accepted packet 0: HR=072 SpO2=98" in status(app)
+    one(app, "pqfl-pqc-tamper").value = True
+    one(app, "pqfl-pqc-send").click()
+    assert "REJECTED packet 1 (tampered)" in status(app) and "failed authentication" in status(app)
+    assert "ciphertext byte" in one(app, "pqfl-pqc-wire").value
+    # the untampered packet 1 never reached the gateway: a replay must resend packet 0's bytes
+    one(app, "pqfl-pqc-replay").click()
+    assert "REJECTED the replayed packet" in status(app)
+    assert "replay: packet 0 was already received" in status(app)
+    one(app, "pqfl-pqc-tamper").value = False
+    one(app, "pqfl-pqc-send").click()
+    assert "Gateway accepted packet 2" in status(app)
+    one(app, "pqfl-pqc-replay").click()
+    assert "replay: packet 2 was already received" in status(app)
+
+
+@pytest.mark.parametrize("text", ["1", "HR", "T=9"])
+def test_bit_flip_on_a_short_reading_hits_the_ciphertext_not_the_header(app, text):
+    one(app, "pqfl-pqc-reading").value = text
+    one(app, "pqfl-pqc-tamper").value = True
+    one(app, "pqfl-pqc-send").click()
+    assert "failed authentication" in status(app) and "epoch" not in status(app)
+    assert "ciphertext byte" in one(app, "pqfl-pqc-wire").value
+
+
+def test_status_is_cleared_before_each_action(app):
+    one(app, "pqfl-pqc-send").click()
+    one(app, "pqfl-pqc-reading").value = "   "
+    one(app, "pqfl-pqc-send").click()
+    assert "type a reading" in status(app) and "accepted" not in status(app)
+    assert one(app, "pqfl-pqc-wire").value == ""
