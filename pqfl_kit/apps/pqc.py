@@ -160,7 +160,8 @@ def _packets_panel() -> widgets.Widget:
     reading = classed(widgets.Text(value="HR=072 SpO2=98", description="reading"), "pqfl-pqc-reading")
     tamper = classed(widgets.Checkbox(value=False, description="flip a bit in transit"), "pqfl-pqc-tamper")
     send = classed(widgets.Button(description="Send", button_style="primary"), "pqfl-pqc-send")
-    replay = classed(widgets.Button(description="Replay last delivered packet"), "pqfl-pqc-replay")
+    replay = classed(widgets.Button(description="Replay last delivered packet", layout=widgets.Layout(width="230px")),
+                     "pqfl-pqc-replay")
     status = status_line("pqfl-pqc-packet-status")
     wire = classed(widgets.HTML(), "pqfl-pqc-wire")
 

@@ -160,7 +160,7 @@ def _verdict_html(result: Q.E91Result) -> str:
 
 def _numbers_html(result: Q.E91Result, distilled) -> str:
     rows = [("CHSH S", f"{result.chsh:.3f} ± {result.chsh_stderr:.3f} (classical ≤ 2, quantum ≤ 2.828)"),
-            ("QBER", f"{result.qber:.2%} (even with noise alone, no key survives above {Q.QBER_LIMIT:.1%})"),
+            ("QBER", f"{result.qber:.2%} (if noise were the only cause, no key would survive above {Q.QBER_LIMIT:.1%})"),
             ("key rate bound", f"{result.key_rate:.3f} bit per sifted bit: 1 − I_E(S − 3σ) − "
                                f"{EC_EFFICIENCY:g}·h(QBER), must be > 0"),
             ("sifted key", f"{len(result.key_alice):,} bits ({result.key_fraction:.3f} per pair; 2/9 = 0.222 expected)"),
