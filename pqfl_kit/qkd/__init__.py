@@ -15,7 +15,7 @@ import importlib
 _LAZY = {
     "run_e91": "e91", "E91Result": "e91",
     "distill_key": "postprocess", "DistilledKey": "postprocess", "cascade": "postprocess",
-    "toeplitz_hash": "postprocess",
+    "toeplitz_hash": "postprocess", "key_rate_bound": "postprocess", "binary_entropy": "postprocess",
     "seal_record": "records", "open_record": "records", "RecordError": "records",
     "bits_to_key": "records", "derive_record_keys": "records",
 }
