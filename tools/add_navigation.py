@@ -43,10 +43,14 @@ def main(prefixes: list[str]) -> int:
     for i, (path, nb) in enumerate(zip(paths, notebooks)):
         if prefixes and not any(path.name.startswith(x) for x in prefixes):
             continue
-        nb.cells = [c for c in nb.cells if not (c.cell_type == "markdown" and c.source.startswith(MARKER))]
+        old = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith(MARKER)]
+        nb.cells = [c for c in nb.cells if c not in old]
         line = nav_line(paths, titles, i)
-        nb.cells.insert(0, nbformat.v4.new_markdown_cell(line))
-        nb.cells.append(nbformat.v4.new_markdown_cell(line))
+        top, bottom = nbformat.v4.new_markdown_cell(line), nbformat.v4.new_markdown_cell(line)
+        for cell, previous in zip((top, bottom), (old[:1] + old[-1:]) if len(old) >= 2 else []):
+            cell.id = previous.get("id", cell.id)  # keep ids: re-running changes nothing
+        nb.cells.insert(0, top)
+        nb.cells.append(bottom)
         nbformat.write(nb, path)
         print(f"navigation: {path.name}")
     return 0
