@@ -56,17 +56,18 @@ register(Exercise(
 def solution_choose_link(chsh: float, chsh_stderr: float, qber: float, final_key_bits: int) -> str:
     """'E91' if the run passed its tests and left a long enough key, else the ML-KEM fallback."""
     from pqfl_kit.capstone import MIN_KEY_BITS
-    from pqfl_kit.qkd.e91 import CONFIDENCE_SIGMAS, QBER_LIMIT
+    from pqfl_kit.qkd.e91 import CONFIDENCE_SIGMAS
+    from pqfl_kit.qkd.postprocess import key_rate_bound
 
-    entangled = chsh - CONFIDENCE_SIGMAS * chsh_stderr > 2.0
-    if entangled and qber <= QBER_LIMIT and final_key_bits >= MIN_KEY_BITS:
+    s_low = chsh - CONFIDENCE_SIGMAS * chsh_stderr
+    if s_low > 2.0 and key_rate_bound(s_low, qber) > 0 and final_key_bits >= MIN_KEY_BITS:
         return "E91"
     return "ML-KEM-768"
 
 
 _LINK_CASES = [(2.83, 0.03, 0.0, 2000), (1.41, 0.05, 0.25, 0), (2.10, 0.05, 0.02, 900), (2.16, 0.05, 0.02, 900),
-               (2.80, 0.04, 0.12, 1500), (2.80, 0.04, 0.10, 1500), (2.80, 0.04, 0.01, 255), (2.80, 0.04, 0.01, 256),
-               (2.5, 0.2, 0.03, 3000)]
+               (2.23, 0.01, 0.03, 1500), (2.53, 0.01, 0.09, 1500), (2.43, 0.01, 0.03, 1500), (2.80, 0.04, 0.01, 255), (2.80, 0.04, 0.01, 256),
+               (2.5, 0.2, 0.03, 3000), (2.60, 0.02, 0.04, 1500)]
 
 
 def _grade_link(fn) -> tuple[bool, str]:
@@ -81,11 +82,11 @@ def _grade_link(fn) -> tuple[bool, str]:
 
 register(Exercise(
     id="07.2", title="When does the chain fall back to ML-KEM?", kind="function",
-    question=("Write choose_link(chsh, chsh_stderr, qber, final_key_bits): 'E91' when S is above 2 by more than "
-              "3 standard errors, the QBER is at most 11% (QBER_LIMIT) and at least 256 key bits are left; "
-              "otherwise 'ML-KEM-768'."),
+    question=("Write choose_link(chsh, chsh_stderr, qber, final_key_bits): 'E91' when S - 3 standard errors is "
+              "above 2, the key-rate bound key_rate_bound(S - 3 stderr, qber) is positive and at least 256 key "
+              "bits are left; otherwise 'ML-KEM-768'."),
     grade=_grade_link, solution=solution_choose_link,
-    hint="Three conditions must all hold: S - 3*stderr > 2, qber <= QBER_LIMIT (about 0.110), bits >= 256."))
+    hint="Three conditions must all hold: s_low = S - 3*stderr > 2, key_rate_bound(s_low, qber) > 0, bits >= 256."))
 
 
 # 07.3 ---------------------------------------------------------------------------------
