@@ -262,3 +262,14 @@ def test_gru_poisoning_hurts_fedavg_but_not_median():
     bad = simulate(aggregator="fedavg", **common).final_accuracy
     good = simulate(aggregator="median", **common).final_accuracy
     assert good > bad + 0.15
+
+
+@pytest.mark.slow
+def test_gru_simulation_seeds_without_tensorflow():
+    """Keras seeding goes through ``seed_everything``: ``keras.utils.set_random_seed`` imports
+    TensorFlow (~0.5 GB), which a Binder kernel cannot afford."""
+    code = ("import sys; from pqfl_kit.fl import simulate; "
+            "r = simulate(n_clients=2, rounds=1, model='gru', centralized=False, windows_per_client=40); "
+            "print('tensorflow' in sys.modules, 'keras' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.stdout.split() == ["False", "True"], out.stderr[-2000:]
