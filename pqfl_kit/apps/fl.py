@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import html
+import io
 
 import ipywidgets as widgets
 import numpy as np
 
 from ..exercises import quiz_widget
 from ..fl import cluster
-from .common import classed, figure_output, guarded, show_figure, show_status, status_line, titled
+from .common import classed, guarded, show_status, status_line, titled
 
-__all__ = ["plot_report", "summary_html", "paper_html", "build_fl_app"]
+__all__ = ["plot_report", "summary_html", "paper_html", "figure_png", "build_fl_app"]
 
 _PHASE_COLOURS = {"train": "#1f4e79", "seal": "#b3261e", "upload": "#e0a100", "aggregate": "#1b7f3b",
                   "broadcast": "#7a5195"}
@@ -54,6 +55,8 @@ def plot_report(report):
     ax.bar(np.array(rounds) + 0.2, [r.bytes_down / 1e3 for r in report.rounds], 0.4, label="down (global)", color="#7a5195")
     ax.set(title="Bytes on the wire per round (kB)", xlabel="round", ylabel="kB")
     ax.legend(fontsize=8)
+    for ax in (axes[0, 0], axes[0, 1], axes[1, 1]):
+        ax.set_xticks(rounds)
     fig.tight_layout()
     return fig
 
@@ -72,6 +75,19 @@ def summary_html(report) -> str:
 def paper_html(report) -> str:
     """The paper's figures next to the kit's simulated ones."""
     return report.paper_table().to_html(classes="pqfl-fl-paper-table", border=0)
+
+
+def figure_png(fig, dpi: int = 90) -> bytes:
+    """The figure as PNG bytes (and closed). The app shows figures in an ``Image`` widget, not an
+    ``Output`` widget: Voila 0.5 can hang for good when an ``Output`` widget captures a display
+    while the notebook still executes (voila-dashboards/voila#1428), and this app draws its first
+    figure while Voila renders it."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
 
 
 def build_fl_app() -> widgets.Widget:
@@ -101,7 +117,8 @@ def build_fl_app() -> widgets.Widget:
     run = classed(widgets.Button(description="Run federation", button_style="primary"), "pqfl-fl-run")
     status = status_line("pqfl-fl-status")
     summary = classed(widgets.HTML(), "pqfl-fl-summary")
-    figure = figure_output("pqfl-fl-figure")
+    figure = classed(widgets.Image(format="png", layout=widgets.Layout(max_width="100%")), "pqfl-figure",
+                     "pqfl-fl-figure")
     paper = classed(widgets.HTML(), "pqfl-fl-paper")
 
     @guarded(status)
@@ -115,7 +132,7 @@ def build_fl_app() -> widgets.Widget:
                           forged=forged.value, seed=0)
         summary.value = summary_html(report)
         paper.value = paper_html(report)
-        show_figure(figure, plot_report(report))
+        figure.value = figure_png(plot_report(report))
         show_status(status, f"done: {rounds.value} rounds with {clients.value} clients "
                             f"({report.config['aggregator']}, PQC {'on' if pqc.value else 'off'}).", "ok")
 
