@@ -20,8 +20,9 @@ def test_poisoned_client_and_robust_aggregator(open_app, shot):
     page.locator(".pqfl-fl-rounds .widget-readout").press("Enter")
     page.locator(".pqfl-fl-aggregator select").select_option("fedavg")
     page.locator(".pqfl-fl-run").click()
-    page.wait_for_function("() => document.querySelector('.pqfl-fl-summary').innerText.includes('poisoned clients: [')",
-                           timeout=120_000)
+    page.wait_for_function("() => document.querySelector('.pqfl-fl-status').innerText.includes('done: 3 rounds')",
+                           timeout=120_000)  # the status turns 'done' after summary and figure are drawn
+    assert "poisoned clients: [" in page.locator(".pqfl-fl-summary").inner_text()
     fedavg_acc = _accuracy(page)
     shot("05_fl_poisoned_fedavg")
     page.locator(".pqfl-fl-aggregator select").select_option("median")
