@@ -3,7 +3,7 @@
 * :mod:`~pqfl_kit.fl.cluster`: Pi device profiles, links, time scaling, energy.
 * :mod:`~pqfl_kit.fl.fedavg`: FedAvg, coordinate-wise median, trimmed mean, poisoning.
 * :mod:`~pqfl_kit.fl.schedule`: client sampling, dropouts, straggler deadline, energy-aware rule.
-* :mod:`~pqfl_kit.fl.secure`: ML-KEM sessions, ML-DSA-signed updates, the aggregator's inbox.
+* :mod:`~pqfl_kit.fl.secure`: updates signed (ML-DSA) and sealed on ``pqfl_kit.pqc`` channels; the inbox.
 * :mod:`~pqfl_kit.fl.transport`: in-memory and RabbitMQ (AMQP) transports, one interface.
 * :mod:`~pqfl_kit.fl.experiment`: ``simulate(...) -> FLReport`` and the centralized baseline.
 * :mod:`~pqfl_kit.fl.node`: ``python -m pqfl_kit.fl.node aggregator|client`` on real machines.

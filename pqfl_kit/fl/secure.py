@@ -224,21 +224,21 @@ class Inbox:
             header_bytes, header, body = _unframe(message)
             client, update_id = str(header["client"]), str(header["update_id"])
         except (SecurityError, KeyError):
-            return self._reject("malformed", "", "", message, redelivered)
+            return self._reject("malformed", "", "", message)
         if update_id in self.accepted_ids:
             if redelivered or round_no is None or header.get("round") == round_no:
                 self.duplicates += 1  # broker redelivery or a client's retry: already counted
                 return Verdict("duplicate", client, update_id)
-            return self._reject("replayed", client, update_id, message, redelivered)
+            return self._reject("replayed", client, update_id, message)
         if redelivered and hashlib.sha256(message).digest() in self._rejected_copies:
             self.duplicates += 1  # a refusal the broker delivers again: counted once
             return Verdict("duplicate", client, update_id)
         try:
             payload = self._open(header_bytes, client, body)
         except SecurityError as error:
-            return self._reject(error.reason, client, update_id, message, redelivered)
+            return self._reject(error.reason, client, update_id, message)
         if round_no is not None and header.get("round") != round_no:
-            return self._reject("stale", client, update_id, message, redelivered)
+            return self._reject("stale", client, update_id, message)
         self.accepted_ids.add(update_id)
         return Verdict("accepted", client, update_id, payload)
 
@@ -267,7 +267,7 @@ class Inbox:
             raise SecurityError(reason_for(error), str(error)) from None
         return payload
 
-    def _reject(self, reason: str, client: str, update_id: str, message: bytes, redelivered: bool) -> Verdict:
+    def _reject(self, reason: str, client: str, update_id: str, message: bytes) -> Verdict:
         self.rejected[reason] += 1
         self._rejected_copies.add(hashlib.sha256(message).digest())
         return Verdict("rejected", client, update_id, reason=reason)
