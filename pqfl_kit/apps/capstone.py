@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 from ..capstone import SCENARIOS, STATUSES, ChainReport, Stage, run_chain
 from ..exercises import quiz_widget
-from .common import classed, guarded, show_status, status_line, titled
+from .common import classed, guarded, html_table, show_status, status_line, titled
 
 __all__ = ["STATUS_COLOURS", "headline", "pipeline_html", "story_html", "table_html", "plot_poisoning", "plot_scenarios",
            "build_capstone_app"]
@@ -75,7 +75,8 @@ def story_html(report: ChainReport) -> str:
 
 def table_html(report: ChainReport) -> str:
     """The per-stage summary table (status, what happened, key figures, seconds)."""
-    return report.table(timings=True).to_html(classes="pqfl-cap-summary-table", border=0)
+    table = report.table(timings=True).reset_index()
+    return html_table(list(table.columns), table.values.tolist(), "pqfl-cap-summary-table", font_size="13px")
 
 
 def plot_poisoning(report: ChainReport):

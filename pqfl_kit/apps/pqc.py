@@ -130,7 +130,8 @@ def _handshake_panel() -> widgets.Widget:
         if mitm.value:
             result = attacks.mitm_demo(check.value, hybrid=hybrid.value)
             if result.aborted:
-                show_status(status, f"Handshake ABORTED: {result.message}", "ok")
+                reason = result.message.removeprefix("handshake aborted: ")
+                show_status(status, f"Handshake ABORTED, the attack is stopped: {reason}", "ok")
                 details.value = "<i>The attacker swapped the ML-KEM key, so the signed transcript did not match.</i>"
             else:
                 show_status(status, "Attacker in the middle: she READ every reading and changed one.", "error")
