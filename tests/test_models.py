@@ -132,6 +132,15 @@ def test_explanation_points_at_the_attacked_features(tiny, splits):
 
 
 @pytest.mark.slow
+def test_free_backend_memory_keeps_models_usable(splits):
+    train, val, test = splits
+    gru = D.train_detector("gru", train, val, epochs=1, seed=3)
+    before = gru.score(test)
+    freed = D.free_backend_memory()
+    assert isinstance(freed, int) and freed >= 0
+    np.testing.assert_allclose(gru.score(test), before, rtol=1e-5, atol=1e-6)  # recompiled, same answers
+
+
 def test_litert_export_int8_tinyml_and_recurrent(splits):
     from pqfl_kit.models.tinyml import ExportError, export_many
 

@@ -139,6 +139,9 @@ def export_many(detectors, representative: TrafficDataset, *, quantize: str = "i
             jobs.append({"id": i, "arch": det.arch, "window": det.window, "n_features": len(det.features),
                          "quantize": quantize, "unroll": unrolls[i]})
         (work / "jobs.json").write_text(json.dumps(jobs))
+        from pqfl_kit.models.detectors import free_backend_memory
+
+        free_backend_memory()  # the converter process imports TensorFlow (~0.75 GB): make room
         env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3",
                "CUDA_VISIBLE_DEVICES": "-1"}
         proc = subprocess.run([sys.executable, "-m", "pqfl_kit.models._litert_worker", str(work)],
