@@ -141,6 +141,7 @@ def test_free_backend_memory_keeps_models_usable(splits):
     np.testing.assert_allclose(gru.score(test), before, rtol=1e-5, atol=1e-6)  # recompiled, same answers
 
 
+@pytest.mark.slow
 def test_litert_export_int8_tinyml_and_recurrent(splits):
     from pqfl_kit.models.tinyml import ExportError, export_many
 

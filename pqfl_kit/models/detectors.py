@@ -278,9 +278,10 @@ def free_backend_memory() -> int:
 
         jax.clear_caches()
     gc.collect()
-    libc = ctypes.util.find_library("c")
-    if libc and hasattr(ctypes.CDLL(libc), "malloc_trim"):  # glibc only; elsewhere a no-op
-        ctypes.CDLL(libc).malloc_trim(0)
+    libc_path = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(libc_path) if libc_path else None
+    if libc is not None and hasattr(libc, "malloc_trim"):  # glibc only; elsewhere a no-op
+        libc.malloc_trim(0)
     return max(0, (before - psutil.Process().memory_info().rss) >> 20)
 
 
