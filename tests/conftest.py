@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from pqc_backends import require_backend
+from pqfl_kit.pqc import backends
 from servers import ROOT, free_port, lab_args, start, stop, voila_args
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -22,6 +24,19 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 APP_TIMEOUT_MS = 180_000  # a cold Voila render runs the whole notebook
 
 pytest_plugins: list[str] = ["fixtures_rabbitmq"]
+@pytest.fixture(params=backends.BACKENDS)
+def pqc_backend(request) -> str:
+    """Each PQC test runs once per backend: "openssl" and "liboqs"."""
+    return require_backend(request.param)
+
+
+@pytest.fixture(scope="module", params=backends.BACKENDS)
+def pqc_backend_env(request):
+    """Module-wide: the kit's default backend (PQFL_PQC_BACKEND) is each backend in turn."""
+    require_backend(request.param)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(backends.ENV_BACKEND, request.param)
+        yield request.param
 
 
 def _need_chromium() -> None:

@@ -10,9 +10,17 @@ from pqfl_kit.pqc.channel import ChannelError, Device, Gateway, HandshakeError, 
 from pqfl_kit.pqc.sig import generate_identity
 
 
+@pytest.fixture(scope="module", autouse=True)
+def backend(pqc_backend_env):
+    """Every test here runs on both backends (openssl, liboqs)."""
+    return pqc_backend_env
+
+
 @pytest.fixture(scope="module")
-def pair():
-    return connect_pair(seed=7)
+def pair(backend):
+    device, gateway = connect_pair(seed=7)
+    assert device.info.backend == gateway.info.backend == backend
+    return device, gateway
 
 
 @pytest.mark.parametrize("hybrid", [False, True])

@@ -55,8 +55,8 @@ def keygen(keys: Path, n_clients: int) -> dict:
 
 
 def _identity(name: str, seed: bytes) -> Identity:
-    # the openssl backend always supports seeded ML-DSA key generation (liboqs-python may not)
-    return generate_identity(name, ALGORITHM, seed=seed, backend="openssl")
+    # the kit's active backend (liboqs or openssl): one seed gives the same key on both
+    return generate_identity(name, ALGORITHM, seed=seed)
 
 
 def _load(keys: Path, name: str) -> tuple[Identity, dict[str, bytes]]:

@@ -87,10 +87,8 @@ class Kem:
         oqs = backends.oqs_module()
         kem = oqs.KeyEncapsulation(self.algorithm)
         if seed is not None:
-            derand = getattr(kem, "generate_keypair_seed", None)
-            if derand is None:
-                raise ValueError("this liboqs-python has no seeded key generation; use backend='openssl'")
-            public = derand(seed)
+            # OQS_KEM_keypair_derand: ML-KEM.KeyGen_internal(d, z), FIPS 203 Alg. 16
+            public = kem.generate_keypair_seed(seed)
         else:
             public = kem.generate_keypair()
         return KemKeyPair(self.algorithm, self.backend, bytes(public), kem)

@@ -105,15 +105,41 @@ def generate_identity(name: str = "device", algorithm: str = "ML-DSA-65", *, see
         key = cls.from_seed_bytes(seed) if seed is not None else cls.generate()
         return Identity(name, algorithm, backend, key.public_key().public_bytes_raw(), key)
     oqs = backends.oqs_module()
-    signer = oqs.Signature(algorithm)
-    if seed is not None:
-        derand = getattr(signer, "generate_keypair_seed", None)
-        if derand is None:
-            raise ValueError("this liboqs-python has no seeded key generation; use backend='openssl'")
-        public = derand(seed)
-    else:
+    if seed is None:
+        signer = oqs.Signature(algorithm)
         public = signer.generate_keypair()
+    else:
+        public, secret = _liboqs_keygen_from_seed(oqs, algorithm, seed)
+        signer = oqs.Signature(algorithm, secret_key=secret)
     return Identity(name, algorithm, backend, bytes(public), signer)
+
+
+def _liboqs_keygen_from_seed(oqs, algorithm: str, seed: bytes) -> tuple[bytes, bytes]:
+    """ML-DSA.KeyGen_internal(xi) (FIPS 204 Alg. 6) run by liboqs itself.
+
+    liboqs-python 0.16.0.1 offers no seeded ML-DSA key generation, and liboqs's OQS_SIG API has no
+    derandomized keypair. liboqs 0.16 does export the step its ``OQS_SIG_ml_dsa_*_keypair`` runs
+    after drawing xi: mldsa-native's ``keypair_internal(pk, sk, xi)``, built in every liboqs as the
+    portable C variant. We call it through the library handle liboqs-python already loaded, then
+    sign with the returned secret key through liboqs-python as usual (its fast AVX2/NEON code).
+    The tests check the keys against OpenSSL's and dilithium-py's KeyGen for the same xi.
+    """
+    import ctypes
+
+    level = algorithm.rsplit("-", 1)[1]
+    keygen = getattr(oqs.native(), f"PQCP_MLDSA_NATIVE_MLDSA{level}_C_keypair_internal", None)
+    if keygen is None:
+        raise backends.BackendUnavailable(
+            f"this liboqs ({backends.liboqs_status()}) has no seeded {algorithm} key generation: the kit "
+            f"needs liboqs {backends.LIBOQS_VERSION}; or pass backend='openssl' for seeded identities")
+    keygen.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+    keygen.restype = ctypes.c_int
+    sizes = SIG_SIZES[algorithm]
+    public = ctypes.create_string_buffer(sizes["public_key"])
+    secret = ctypes.create_string_buffer(sizes["secret_key"])
+    if keygen(public, secret, seed) != 0:
+        raise RuntimeError(f"liboqs {algorithm} key generation failed")
+    return public.raw, secret.raw
 
 
 def verify(public_key: bytes, message: bytes, signature: bytes, algorithm: str = "ML-DSA-65", *,
