@@ -448,4 +448,6 @@ def warm_up() -> None:
     """Compile (or load from numba's cache) every kernel now, so the first real call is fast."""
     decrypt(bytes(16), bytes(16), b"a", encrypt(bytes(16), bytes(16), b"a", b"b"))
     cxof128(b"", 1, b"z")
+    hash256(b"")
+    permutation(initial_state(), 1)
     permutation_trace(initial_state(), 1)
