@@ -80,7 +80,7 @@ apps: $(VENV)/.lab-ok
 
 # Both PQC backends are tested: liboqs must build and load here (PQFL_REQUIRE_LIBOQS=1).
 test: $(VENV)/.test-ok system-test-deps $(LIBOQS)
-	PQFL_REQUIRE_LIBOQS=1 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
+	PQFL_REQUIRE_LIBOQS=1 PQFL_PQC_BACKEND=liboqs $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
 	  -p no:cacheprovider $(PYTEST_ARGS)
 
@@ -91,10 +91,10 @@ test-fast: $(VENV)/.test-ok
 bench: $(VENV)/.test-ok $(LIBOQS)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-# Re-execute every notebook in place (after changing one) and refresh the navigation links.
-notebooks: $(VENV)/.lab-ok
+# Re-execute every notebook (or NB="02 05") in place (after changing one) and refresh the navigation links.
+notebooks: $(VENV)/.lab-ok $(LIBOQS)
 	$(BIN)/python tools/add_navigation.py
-	$(BIN)/python tools/execute_notebooks.py
+	PQFL_PQC_BACKEND=liboqs $(BIN)/python tools/execute_notebooks.py $(NB)
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

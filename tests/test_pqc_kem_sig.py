@@ -240,3 +240,14 @@ def test_importing_pqc_is_light():
     code = "import sys, pqfl_kit.pqc; print(any(m in sys.modules for m in ('numba', 'cryptography', 'oqs')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_cost_timings_run_on_the_backend_asked_for(pqc_backend):
+    from pqfl_kit.pqc import costs
+
+    timings = costs.time_operations(repeat=1, number=1, include_rsa=False, backend=pqc_backend)
+    assert all(ms > 0 for ms in timings.values()) and "full handshake (both sides)" in timings
+    rows = costs.compare_backends(repeat=1, number=1)
+    assert [r["operation"] for r in rows][:2] == ["ML-KEM-768 keygen", "ML-KEM-768 encaps"]
+    assert all(set(r) == {"operation", *[b for b in backends.BACKENDS if b == "openssl" or backends.liboqs_available()]}
+               for r in rows)

@@ -3,7 +3,8 @@
     python tools/execute_notebooks.py                 # every notebook
     python tools/execute_notebooks.py 01 03           # only those whose name starts so
 
-Fails (exit 1) if a saved output is an error or shows a machine path.
+Fails (exit 1) if a saved output is an error, shows a machine path or library noise.
+`make notebooks` runs it with PQFL_PQC_BACKEND=liboqs: saved outputs show what Binder learners see.
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def problems(nb) -> list[str]:
                 found.append(f"cell {i}: a traceback on stderr")
             if PATH_PATTERN.search(json.dumps(out)):
                 found.append(f"cell {i}: output shows a machine path")
+            if "faulthandler is disabled" in json.dumps(out):
+                found.append(f"cell {i}: liboqs-python's start-up line leaked into the output")
     return found
 
 

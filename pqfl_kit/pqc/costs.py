@@ -19,7 +19,7 @@ import os
 import time
 from typing import Callable
 
-__all__ = ["handshake_sizes", "time_operations", "aead_throughput", "energy_per_byte", "PI4"]
+__all__ = ["handshake_sizes", "time_operations", "compare_backends", "aead_throughput", "energy_per_byte", "PI4"]
 
 PI4 = {"clock_hz": 1.5e9, "core_power_w": 0.9, "ascon_cycles_per_byte": 7.1}
 
@@ -54,8 +54,12 @@ def handshake_sizes(kem: str = "ML-KEM-768", sig: str = "ML-DSA-65") -> list[dic
     ]
 
 
-def time_operations(repeat: int = 3, number: int = 20, include_rsa: bool = True) -> dict[str, float]:
-    """Live timings in milliseconds of the handshake's operations and their classical peers."""
+def time_operations(repeat: int = 3, number: int = 20, include_rsa: bool = True,
+                    backend: str | None = None) -> dict[str, float]:
+    """Live timings in milliseconds of the handshake's operations and their classical peers.
+
+    ``backend`` picks the ML-KEM/ML-DSA library ("openssl" or "liboqs"; default: the kit's active one).
+    """
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa, x25519
 
@@ -63,17 +67,17 @@ def time_operations(repeat: int = 3, number: int = 20, include_rsa: bool = True)
     from .kem import Kem
     from .sig import generate_identity, verify
 
-    kem = Kem("ML-KEM-768")
+    kem = Kem("ML-KEM-768", backend=backend)
     keys = kem.generate_keypair()
     secret, ct = kem.encapsulate(keys.public_key)
-    me = generate_identity("timer")
+    me = generate_identity("timer", backend=backend)
     sig = me.sign(b"x" * 32)
     out = {
         "ML-KEM-768 keygen": _best(kem.generate_keypair, repeat, number),
         "ML-KEM-768 encaps": _best(lambda: kem.encapsulate(keys.public_key), repeat, number),
         "ML-KEM-768 decaps": _best(lambda: kem.decapsulate(keys, ct), repeat, number),
         "ML-DSA-65 sign": _best(lambda: me.sign(b"x" * 32), repeat, number),
-        "ML-DSA-65 verify": _best(lambda: verify(me.public_key, b"x" * 32, sig), repeat, number),
+        "ML-DSA-65 verify": _best(lambda: verify(me.public_key, b"x" * 32, sig, backend=kem.backend), repeat, number),
         "X25519 keygen+exchange": _best(lambda: x25519.X25519PrivateKey.generate().exchange(
             x25519.X25519PrivateKey.generate().public_key()), repeat, number),
         "Ed25519 sign": _best(lambda: ed25519.Ed25519PrivateKey.generate().sign(b"x" * 32), repeat, number),
@@ -86,7 +90,7 @@ def time_operations(repeat: int = 3, number: int = 20, include_rsa: bool = True)
         out["RSA-2048 decrypt"] = _best(lambda: rsa_key.decrypt(rsa_ct, oaep), repeat, number)
         pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.MAX_LENGTH)
         out["RSA-2048 sign"] = _best(lambda: rsa_key.sign(b"x" * 32, pss, hashes.SHA256()), repeat, number)
-    dev, gw = generate_identity("device"), generate_identity("gateway")
+    dev, gw = generate_identity("device", backend=backend), generate_identity("gateway", backend=backend)
 
     def full_handshake(hybrid: bool = False):
         return handshake(Device(dev, gw.public_key, hybrid=hybrid), Gateway(gw, {"device": dev.public_key}))
@@ -94,6 +98,20 @@ def time_operations(repeat: int = 3, number: int = 20, include_rsa: bool = True)
     out["full handshake (both sides)"] = _best(full_handshake, repeat, max(1, number // 4))
     out["full handshake, hybrid"] = _best(lambda: full_handshake(True), repeat, max(1, number // 4))
     return {name: seconds * 1e3 for name, seconds in out.items()}
+
+
+def compare_backends(repeat: int = 3, number: int = 20) -> list[dict]:
+    """The post-quantum rows of :func:`time_operations` (ms) for every backend that runs here,
+    side by side: one dict per operation with a column (ms) per backend."""
+    from . import backends
+
+    here = [name for name in backends.BACKENDS if name == backends.OPENSSL or backends.liboqs_available()]
+    columns = {name: time_operations(repeat, number, include_rsa=False, backend=name) for name in here}
+    rows = []
+    for operation in columns[here[0]]:
+        if operation.startswith(("ML-", "full handshake")):
+            rows.append({"operation": operation, **{name: columns[name][operation] for name in here}})
+    return rows
 
 
 def aead_throughput(sizes=(64, 1024, 65536), repeat: int = 3, budget_bytes: int = 1 << 21) -> list[dict]:
