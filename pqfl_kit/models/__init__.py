@@ -16,7 +16,8 @@ _LAZY = {
     "ARCHITECTURES": "detectors", "OPTIMIZERS": "detectors", "PAPER": "detectors",
     "build_model": "detectors", "train_detector": "detectors", "evaluate": "detectors",
     "Detector": "detectors", "Metrics": "detectors", "comparison_table": "detectors",
-    "export_litert": "tinyml", "LiteRTModel": "tinyml",
+    "export_litert": "tinyml", "export_many": "tinyml", "LiteRTModel": "tinyml",
+    "LiteRTUnavailable": "tinyml", "litert_unavailable": "tinyml",
     "explain_window": "explain", "Explanation": "explain",
 }
 

@@ -3,9 +3,11 @@
 Run as ``python -m pqfl_kit.models._litert_worker WORKDIR`` with ``KERAS_BACKEND=tensorflow``.
 Reads ``jobs.json``, ``weights<i>.npz`` and ``rep<i>.npy`` from WORKDIR and writes
 ``model<i>.tflite`` and ``results.json`` (``{id: {"ops": [...]} or {"error": "..."}}``).
+Exit code 3: TensorFlow or ai-edge-litert cannot be imported (the parent raises ``LiteRTUnavailable``).
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -68,6 +70,12 @@ def main(workdir: str) -> int:
     if os.environ.get("KERAS_BACKEND") != "tensorflow":
         print("run with KERAS_BACKEND=tensorflow", file=sys.stderr)
         return 2
+    for module in ("tensorflow", "ai_edge_litert"):  # exit 3 = tinyml.UNAVAILABLE_EXIT: LiteRTUnavailable
+        try:
+            importlib.import_module(module)
+        except ImportError as error:
+            print(f"cannot import {module}: {type(error).__name__}: {error}", file=sys.stderr)
+            return 3
     work = Path(workdir)
     results = {}
     for job in json.loads((work / "jobs.json").read_text()):

@@ -15,12 +15,20 @@ Why unrolled: a recurrent layer left as a loop needs TensorFlow "Flex" ops (Tens
 While) that micro runtimes cannot run; with ``unroll=False`` the builtins-only conversion is
 refused and the reason is reported.
 
+TensorFlow is optional (the ``litert`` extra): without it (or without ``ai-edge-litert``) the export
+raises :class:`LiteRTUnavailable` at once, before any child process starts, and the message says
+what to install; :func:`litert_unavailable` returns that error (or ``None``) for code that would
+rather show it than raise.
+
 Model size = ``len(tflite bytes)``: the artifact a device stores.
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -32,11 +40,62 @@ import numpy as np
 
 from pqfl_kit.traffic import Standardizer, TrafficDataset
 
-__all__ = ["LiteRTModel", "ExportError", "export_litert", "export_many"]
+__all__ = ["LiteRTModel", "ExportError", "LiteRTUnavailable", "litert_unavailable", "export_litert", "export_many"]
+
+# the modules the export needs (find_spec names) -> what they are, for the message
+_NEEDED = {"tensorflow": "the TensorFlow converter", "ai_edge_litert": "the LiteRT interpreter (ai-edge-litert)"}
+UNAVAILABLE_EXIT = 3  # the worker's exit code when it cannot import what it needs
 
 
 class ExportError(RuntimeError):
     """The converter refused a model; ``str(error)`` says why."""
+
+
+class LiteRTUnavailable(RuntimeError):
+    """The LiteRT export cannot run in this Python: TensorFlow or ai-edge-litert is not installed.
+
+    ``str(error)`` says what to install; ``missing`` lists the module names that were not found.
+    """
+
+    def __init__(self, message: str, missing: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.missing = missing
+
+
+def _tensorflow_package(machine: str | None = None) -> str:
+    """The TensorFlow wheel for this machine: ``tensorflow-cpu`` is published for x86_64 only."""
+    machine = platform.machine() if machine is None else machine
+    return "tensorflow-cpu" if machine.lower() in ("x86_64", "amd64") else "tensorflow"
+
+
+def _unavailable(missing: tuple[str, ...], detail: str = "") -> LiteRTUnavailable:
+    machine = platform.machine() or "this"
+    packages = " ".join(_tensorflow_package() if m == "tensorflow" else "ai-edge-litert" for m in missing)
+    what = " and ".join(_NEEDED.get(m, m) for m in missing)
+    message = (f"The LiteRT export needs {what}: not installed in this Python ({sys.executable}). "
+               f'Install the kit\'s LiteRT extra: pip install "pqfl-kit[litert]" (from the kit\'s folder: '
+               f'pip install ".[litert]"), or only what is missing on this {machine} machine: pip install {packages}. '
+               "Everything else in the kit runs without it.")
+    return LiteRTUnavailable(message + (f" ({detail})" if detail else ""), missing)
+
+
+def litert_unavailable() -> LiteRTUnavailable | None:
+    """``None`` when the LiteRT export can run here, else the error saying what to install.
+
+    Cheap: it looks for the modules (``importlib.util.find_spec``) without importing them, so a
+    notebook can call it before deciding to export. A package installed since the kernel started
+    is seen (the import caches are refreshed first).
+    """
+    importlib.invalidate_caches()
+    missing = []
+    for module in _NEEDED:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):  # a blocked or half-imported module counts as missing
+            found = False
+        if not found:
+            missing.append(module)
+    return _unavailable(tuple(missing)) if missing else None
 
 
 @dataclass
@@ -117,7 +176,8 @@ def export_many(detectors, representative: TrafficDataset, *, quantize: str = "i
     Returns ``{"arch/optimizer": LiteRTModel or ExportError}`` (key suffix " (loop)" when not
     unrolled): a refused conversion is reported, not raised, so a notebook can show why.
     ``unroll`` is one flag for all detectors or one per detector. ``representative`` gives the calibration windows
-    (raw; use training windows, never test windows).
+    (raw; use training windows, never test windows). Raises :class:`LiteRTUnavailable` (saying
+    what to install) when TensorFlow or ai-edge-litert is missing, before any work starts.
     """
     if quantize not in ("int8", "float32"):
         raise ValueError("quantize must be 'int8' or 'float32'.")
@@ -129,6 +189,9 @@ def export_many(detectors, representative: TrafficDataset, *, quantize: str = "i
         raise ValueError("give one unroll flag per detector (or a single True/False).")
     if len(representative) == 0:
         raise ValueError("the representative dataset is empty: pass training windows.")
+    unavailable = litert_unavailable()
+    if unavailable is not None:
+        raise unavailable
     with tempfile.TemporaryDirectory(prefix="pqfl-litert-") as tmp:
         work = Path(tmp)
         jobs = []
@@ -147,6 +210,10 @@ def export_many(detectors, representative: TrafficDataset, *, quantize: str = "i
         proc = subprocess.run([sys.executable, "-m", "pqfl_kit.models._litert_worker", str(work)],
                               capture_output=True, text=True, timeout=timeout, env=env)
         results_path = work / "results.json"
+        if proc.returncode == UNAVAILABLE_EXIT:  # found by find_spec, yet the child could not import it
+            lines = (proc.stderr or "").strip().splitlines()
+            missing = tuple(m for m in _NEEDED if any(m in ln for ln in lines[-3:])) or tuple(_NEEDED)
+            raise _unavailable(missing, "the converter process said: " + (lines[-1] if lines else "nothing"))
         if proc.returncode != 0 or not results_path.exists():
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
             raise ExportError("the LiteRT converter process failed: " + " | ".join(tail))
@@ -166,7 +233,10 @@ def export_many(detectors, representative: TrafficDataset, *, quantize: str = "i
 
 def export_litert(detector, representative: TrafficDataset, *, quantize: str = "int8", unroll: bool = True,
                   samples: int = 200) -> LiteRTModel:
-    """Convert one trained detector to LiteRT (full int8 by default); raises ``ExportError`` if refused."""
+    """Convert one trained detector to LiteRT (full int8 by default).
+
+    Raises ``ExportError`` if the converter refuses it, ``LiteRTUnavailable`` if TensorFlow is missing.
+    """
     result = next(iter(export_many([detector], representative, quantize=quantize, unroll=unroll,
                                    samples=samples).values()))
     if isinstance(result, ExportError):
