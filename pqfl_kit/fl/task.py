@@ -105,7 +105,19 @@ class KerasLearner:
     """A compiled Keras binary classifier wrapped in the ``Learner`` interface."""
 
     def __init__(self, model, batch_size: int = 32):
+        import keras
+
+        class _SyncCallbacks(keras.callbacks.Callback):
+            """Keras 3 starts a thread pool in every ``fit()`` to run batch callbacks asynchronously.
+            A federated round makes many tiny fits (one per client) on a 2-core machine, where those
+            threads cost more than they save and add jitter; a callback with its own (empty)
+            ``on_train_batch_end`` makes Keras dispatch callbacks in line instead."""
+
+            def on_train_batch_end(self, batch, logs=None):
+                return None
+
         self.model, self.batch_size = model, batch_size
+        self._callbacks = [_SyncCallbacks()]
 
     def get_weights(self) -> list[np.ndarray]:
         return [np.asarray(w) for w in self.model.get_weights()]
@@ -118,7 +130,8 @@ class KerasLearner:
         for var in self.model.optimizer.variables:
             if not var.path.endswith("learning_rate"):
                 var.assign(np.zeros(var.shape, dtype=var.dtype))
-        self.model.fit(x, y, epochs=epochs, batch_size=self.batch_size, verbose=0, shuffle=True)
+        self.model.fit(x, y, epochs=epochs, batch_size=self.batch_size, verbose=0, shuffle=True,
+                       callbacks=self._callbacks)
 
     def accuracy(self, x: np.ndarray, y: np.ndarray) -> float:
         p = np.asarray(self.model.predict(x, batch_size=512, verbose=0)).reshape(-1)
