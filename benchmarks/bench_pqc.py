@@ -73,14 +73,8 @@ def main() -> int:
     rows.append(("channel seal+open 64 B", f"{t_seal_open * 1e6:.1f} us", "", "", "<=20 us",
                  "PASS" if t_seal_open <= 20e-6 else "MISS"))
 
-    headers = ("what", "kit", "peers (same run)", "ratio", "goal", "result")
-    widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(len(headers))]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
-    print(f"pqfl-kit PQC benchmark (numba warm-up/cache load {warm:.2f} s; machine may be shared)")
-    print(line)
-    print("-" * len(line))
-    for r in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+    print_table(f"pqfl-kit PQC benchmark (numba warm-up/cache load {warm:.2f} s; machine may be shared)",
+                ("what", "kit", "peers (same run)", "ratio", "goal", "result"), rows)
     print()
     backend_table()
     return 0
@@ -166,9 +160,13 @@ def backend_table() -> None:
             goal = "<= +20%"
             result = " ".join(f"{b} {'PASS' if figures[b][name] <= 0.20 else 'MISS'}" for b in here)
         rows.append((name, *cells, ratio, goal, result))
+    print_table(f"PQC backends side by side ({backends.liboqs_status()}; OpenSSL via cryptography)", headers, rows)
+
+
+def print_table(title: str, headers: tuple, rows: list[tuple]) -> None:
     widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(len(headers))]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
-    print(f"PQC backends side by side ({backends.liboqs_status()}; OpenSSL via cryptography)")
+    print(title)
     print(line)
     print("-" * len(line))
     for r in rows:

@@ -50,11 +50,6 @@ def test_readme_has_the_two_setup_commands_and_ci_calls_the_test_one():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
-def test_postbuild_never_fails_the_binder_build():
-    text = (ROOT / "binder" / "postBuild").read_text()
-    assert text.rstrip().endswith("exit 0") and "pip install --no-deps -e ." in text
-
-
 def test_makefile_targets_exist():
     out = subprocess.run(["make", "-n", "-C", str(ROOT), "help"], capture_output=True, text=True)
     assert out.returncode == 0
