@@ -25,9 +25,12 @@ if [ -f "$stamp" ]; then
   echo "liboqs $VERSION is already installed in $prefix"
   exit 0
 fi
-for tool in cmake ninja cc; do
-  command -v "$tool" >/dev/null || { echo "build_liboqs: '$tool' is missing (Debian: apt-get install cmake ninja-build gcc)" >&2; exit 1; }
+for tool in cmake cc; do
+  command -v "$tool" >/dev/null || { echo "build_liboqs: '$tool' is missing (Debian: apt-get install cmake ninja-build gcc; macOS: xcode-select --install; brew install cmake ninja)" >&2; exit 1; }
 done
+generator=(); command -v ninja >/dev/null && generator=(-G Ninja)
+cores=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
+sha256() { if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi | cut -d' ' -f1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -37,23 +40,24 @@ if [ -n "${LIBOQS_SOURCE:-}" ]; then
   tar -xzf "$LIBOQS_SOURCE" -C "$work"
 elif [ -f "$vendored" ]; then
   echo "liboqs $VERSION: vendored source ../shared/vendor"
-  echo "$VENDOR_SHA256  $vendored" | sha256sum --check --quiet
+  [ "$(sha256 "$vendored")" = "$VENDOR_SHA256" ] || { echo "build_liboqs: $vendored has the wrong sha256" >&2; exit 1; }
   tar -xzf "$vendored" -C "$work"
 else
   echo "liboqs $VERSION: cloning tag $VERSION from GitHub"
   git clone --quiet --depth 1 --branch "$VERSION" https://github.com/open-quantum-safe/liboqs "$work/liboqs-$VERSION"
 fi
-src=$(find "$work" -maxdepth 2 -name CMakeLists.txt -printf '%h\n' | head -1)
-[ -n "$src" ] || { echo "build_liboqs: no CMakeLists.txt in the liboqs source" >&2; exit 1; }
+cmakelists=$(find "$work" -maxdepth 2 -name CMakeLists.txt | head -1)
+[ -n "$cmakelists" ] || { echo "build_liboqs: no CMakeLists.txt in the liboqs source" >&2; exit 1; }
+src=$(dirname "$cmakelists")
 
 # OQS_DIST_BUILD (the default) keeps the portable code and picks AVX2/NEON at run time, so the
 # library also runs on a different CPU than the one that built it (Binder images move).
 # OQS_USE_OPENSSL=OFF: liboqs's own SHA-3/AES, no dependency on the system's OpenSSL headers.
-cmake -S "$src" -B "$work/build" -G Ninja -Wno-dev \
+cmake -S "$src" -B "$work/build" ${generator[@]+"${generator[@]}"} -Wno-dev \
   -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DOQS_BUILD_ONLY_LIB=ON -DOQS_USE_OPENSSL=OFF \
   -DOQS_MINIMAL_BUILD="$ALGORITHMS" -DCMAKE_INSTALL_PREFIX="$prefix" >"$work/configure.log" \
   || { cat "$work/configure.log" >&2; exit 1; }
-cmake --build "$work/build" --parallel "$(nproc 2>/dev/null || echo 2)" >"$work/build.log" \
+cmake --build "$work/build" --parallel "$cores" >"$work/build.log" \
   || { tail -40 "$work/build.log" >&2; exit 1; }
 cmake --install "$work/build" >/dev/null
 touch "$stamp"
