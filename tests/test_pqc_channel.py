@@ -243,3 +243,15 @@ def test_gateway_with_many_devices_routes_packets():
         gateway.open(connect_pair()[0].seal(b"x"))
     with pytest.raises(ChannelError, match="no channel"):
         gateway.seal("bed-7", b"x")
+
+
+@pytest.mark.parametrize("hybrid", [False, True])
+def test_mitm_demo_on_this_backend(backend, hybrid):
+    from pqfl_kit.pqc import attacks
+
+    safe = attacks.mitm_demo(check_signatures=True, hybrid=hybrid)
+    assert safe.aborted and "signature" in safe.message and not safe.attacker_read
+    naive = attacks.mitm_demo(check_signatures=False, hybrid=hybrid)
+    assert not naive.aborted
+    assert naive.attacker_read == list(attacks.DEFAULT_READINGS)  # the attacker reads every reading
+    assert naive.gateway_received[1] != attacks.DEFAULT_READINGS[1]  # and rewrote one undetected
