@@ -128,12 +128,16 @@ def _liboqs_python_installed() -> bool:
     return importlib.util.find_spec("oqs") is not None
 
 
-@functools.lru_cache(maxsize=1)
-def _fallback_reported() -> bool:
-    """Say once on stderr that the kit uses OpenSSL although liboqs-python is installed."""
-    print(f"pqfl-kit: {liboqs_status()}; ML-KEM/ML-DSA run on OpenSSL (cryptography) instead. "
-          f"To use liboqs, {_HOW_TO_GET}.", file=sys.stderr)
-    return True
+_fallback_said = False
+
+
+def _report_fallback() -> None:
+    """Say once per process, on stderr, that the kit uses OpenSSL although liboqs-python is installed."""
+    global _fallback_said
+    if not _fallback_said:
+        _fallback_said = True
+        print(f"pqfl-kit: {liboqs_status()}; ML-KEM/ML-DSA run on OpenSSL (cryptography) instead. "
+              f"To use liboqs, {_HOW_TO_GET}.", file=sys.stderr)
 
 
 def active_backend() -> str:
@@ -144,7 +148,7 @@ def active_backend() -> str:
     if liboqs_available():
         return LIBOQS
     if _liboqs_python_installed():
-        _fallback_reported()
+        _report_fallback()
     return OPENSSL
 
 
