@@ -1,0 +1,47 @@
+"""Argument checks shared by the kit: whole numbers and real numbers inside documented limits.
+
+Every public size parameter a learner can type has one limit, chosen so that the largest allowed
+value still runs in a 2 GB Binder pod. The checks run before any work starts, so a bad value
+costs microseconds and ends in a ``ValueError`` (or ``TypeError``) that names the parameter and
+its limit. ``bool`` is refused where a number is expected (``True`` is an ``int`` in Python);
+numpy integers and floats are accepted and returned as Python numbers.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+__all__ = ["whole", "real"]
+
+
+def whole(name: str, value, low: int | None = None, high: int | None = None) -> int:
+    """``value`` as a Python ``int`` if it is a whole number (not bool) with ``low <= value <= high``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, got {value!r} ({type(value).__name__})")
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{name} must be {_range(low, high)}, got {value}")
+    return value
+
+
+def real(name: str, value, low: float | None = None, high: float | None = None, *,
+         low_open: bool = False, high_open: bool = False) -> float:
+    """``value`` as a finite Python ``float`` (not bool) inside ``[low, high]`` (open ends if asked)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    too_low = low is not None and (value <= low if low_open else value < low)
+    too_high = high is not None and (value >= high if high_open else value > high)
+    if too_low or too_high:
+        raise ValueError(f"{name} must be {_range(low, high, low_open, high_open)}, got {value:g}")
+    return value
+
+
+def _range(low, high, low_open: bool = False, high_open: bool = False) -> str:
+    if low is not None and high is not None:
+        return f"in {'(' if low_open else '['}{low:,}, {high:,}{')' if high_open else ']'}"
+    if low is not None:
+        return f"{'>' if low_open else '>='} {low:,}"
+    return f"{'<' if high_open else '<='} {high:,}"
