@@ -31,6 +31,7 @@ import numpy as np
 from pqfl_kit.fl import cluster, fedavg, schedule, secure, wire
 from pqfl_kit.fl.task import MODELS, make_federated_data, make_learner
 from pqfl_kit.fl.transport import AGGREGATOR_QUEUE, client_queue, make_transport
+from pqfl_kit.limits import real, whole
 from pqfl_kit.pqc.sig import generate_identity
 
 __all__ = ["simulate", "FLReport", "RoundStats", "CentralizedStats", "PAPER", "PHASES"]
@@ -172,26 +173,52 @@ def _shared_transfer(sizes: dict[int, int], links: dict[int, cluster.Link], gate
     return max(own, cluster.transfer_seconds(sum(sizes.values()), gateway_link))
 
 
-def _check_args(n_clients, rounds, model, aggregator, poisoned, dropout, link, fraction, local_epochs):
-    for name, value, low in (("n_clients", n_clients, 1), ("rounds", rounds, 1), ("local_epochs", local_epochs, 1)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be a whole number, got {type(value).__name__}.")
-        if value < low:
-            raise ValueError(f"{name} must be >= {low}.")
-    if n_clients > 64:
-        raise ValueError("n_clients must be <= 64 in a simulation on one machine.")
-    if model not in MODELS:
-        raise ValueError(f"Unknown model {model!r}; choose one of {list(MODELS)}.")
-    if aggregator not in fedavg.AGGREGATORS:
-        raise ValueError(f"Unknown aggregator {aggregator!r}; choose one of {list(fedavg.AGGREGATORS)}.")
-    if not isinstance(poisoned, (int, np.integer)) or not 0 <= poisoned < n_clients:
-        raise ValueError("poisoned must be a whole number from 0 to n_clients - 1.")
-    if not 0 <= dropout < 1:
-        raise ValueError("dropout must be in [0, 1).")
-    if link not in cluster.LINKS:
-        raise ValueError(f"Unknown link {link!r}; choose one of {list(cluster.LINKS)}.")
-    if not 0 < fraction <= 1:
-        raise ValueError("fraction must be in (0, 1].")
+# Limits of simulate()'s size parameters: the largest allowed run fits a 2 GB Binder pod (64 clients
+# x 1,000 windows is ~300 MB of traffic at its peak, next to ~600 MB for JAX + Keras) and each
+# limit is checked before any work starts.
+MAX_CLIENTS = 64
+MAX_ROUNDS = 1_000
+MAX_LOCAL_EPOCHS = 100
+MAX_WINDOWS_PER_CLIENT = 1_000
+MIN_WINDOWS_PER_CLIENT = 10
+MAX_INJECTED = 1_000  # forged / replayed updates an attacker injects per round
+MAX_DEADLINE_S = 86_400.0  # a simulated day
+MAX_POISON_FACTOR = 1_000.0
+MAX_SEED = 2**63 - 1
+
+
+def _check_args(n_clients, rounds, model, aggregator, poisoned, dropout, link, fraction, local_epochs, *,
+                pqc=True, energy_aware=False, centralized=True, seed=0, deadline_s=None, poison_mode="sign_flip",
+                poison_factor=10.0, forged=0, replayed=0, battery_threshold=30.0, windows_per_client=200,
+                transport="memory", amqp_url=None) -> dict:
+    """Check every argument of :func:`simulate` against its documented limit (microseconds, no
+    work done); returns the numbers as Python ``int``/``float`` (numpy scalars are accepted)."""
+    for name, flag in (("pqc", pqc), ("energy_aware", energy_aware), ("centralized", centralized)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False, got {flag!r} ({type(flag).__name__})")
+    n_clients = whole("n_clients", n_clients, 1, MAX_CLIENTS)
+    out = dict(
+        n_clients=n_clients, rounds=whole("rounds", rounds, 1, MAX_ROUNDS),
+        local_epochs=whole("local_epochs", local_epochs, 1, MAX_LOCAL_EPOCHS),
+        windows_per_client=whole("windows_per_client", windows_per_client, MIN_WINDOWS_PER_CLIENT,
+                                 MAX_WINDOWS_PER_CLIENT),
+        forged=whole("forged", forged, 0, MAX_INJECTED), replayed=whole("replayed", replayed, 0, MAX_INJECTED),
+        poisoned=whole("poisoned", poisoned, 0, n_clients - 1), seed=whole("seed", seed, 0, MAX_SEED),
+        dropout=real("dropout", dropout, 0.0, 1.0, high_open=True),
+        fraction=real("fraction", fraction, 0.0, 1.0, low_open=True),
+        poison_factor=real("poison_factor", poison_factor, 0.0, MAX_POISON_FACTOR),
+        battery_threshold=real("battery_threshold", battery_threshold, 0.0, 100.0),
+        deadline_s=None if deadline_s is None else real("deadline_s", deadline_s, 0.0, MAX_DEADLINE_S, low_open=True),
+        pqc=bool(pqc), energy_aware=bool(energy_aware), centralized=bool(centralized),
+    )
+    for name, value, choices in (("model", model, MODELS), ("aggregator", aggregator, fedavg.AGGREGATORS),
+                                 ("link", link, cluster.LINKS), ("poison_mode", poison_mode, fedavg.POISON_MODES),
+                                 ("transport", transport, ("memory", "amqp"))):
+        if not isinstance(value, str) or value not in choices:
+            raise ValueError(f"Unknown {name} {value!r}; choose one of {list(choices)}.")
+    if transport == "amqp" and not isinstance(amqp_url, str):
+        raise ValueError("transport='amqp' needs amqp_url='amqp://user:pass@host:port/%2F'.")
+    return out
 
 
 def simulate(n_clients: int = 10, rounds: int = 5, model: str = "gru", profile: str | list[str] = "pi4",
@@ -209,10 +236,31 @@ def simulate(n_clients: int = 10, rounds: int = 5, model: str = "gru", profile: 
     forged (wrongly signed) / replayed (copied from the previous round) updates per round.
     ``energy_aware``: battery nodes train only when charging or above ``battery_threshold`` %.
     ``transport="amqp"`` sends every message through the RabbitMQ broker at ``amqp_url``.
+
+    Limits, checked before any work starts (``TypeError`` for a wrong type, bool included where a
+    number is expected; ``ValueError`` naming the limit otherwise; numpy scalars are accepted).
+    The largest allowed run fits a 2 GB Binder pod:
+
+    * ``n_clients``: 1 to 64 (``MAX_CLIENTS``); ``poisoned``: 0 to ``n_clients - 1``;
+    * ``rounds``: 1 to 1,000 (``MAX_ROUNDS``); ``local_epochs``: 1 to 100 (``MAX_LOCAL_EPOCHS``);
+    * ``windows_per_client``: 10 to 1,000 (``MAX_WINDOWS_PER_CLIENT``; 64 x 1,000 windows peak
+      at ~300 MB);
+    * ``forged``, ``replayed``: 0 to 1,000 per round (``MAX_INJECTED``);
+    * ``dropout``: [0, 1); ``fraction``: (0, 1]; ``battery_threshold``: [0, 100] percent;
+    * ``deadline_s``: None or (0, 86,400] simulated seconds (``MAX_DEADLINE_S``);
+    * ``poison_factor``: [0, 1,000] (``MAX_POISON_FACTOR``); ``seed``: 0 to 2**63 - 1;
+    * ``pqc``, ``energy_aware``, ``centralized``: True or False only; NaN and inf are refused.
     """
-    _check_args(n_clients, rounds, model, aggregator, poisoned, dropout, link, fraction, local_epochs)
-    if poison_mode not in fedavg.POISON_MODES:
-        raise ValueError(f"Unknown poison_mode {poison_mode!r}; choose one of {list(fedavg.POISON_MODES)}.")
+    checked = _check_args(n_clients, rounds, model, aggregator, poisoned, dropout, link, fraction, local_epochs,
+                          pqc=pqc, energy_aware=energy_aware, centralized=centralized, seed=seed,
+                          deadline_s=deadline_s, poison_mode=poison_mode, poison_factor=poison_factor,
+                          forged=forged, replayed=replayed, battery_threshold=battery_threshold,
+                          windows_per_client=windows_per_client, transport=transport, amqp_url=amqp_url)
+    (n_clients, rounds, local_epochs, windows_per_client, forged, replayed, poisoned, seed, dropout, fraction,
+     poison_factor, battery_threshold, deadline_s, pqc, energy_aware, centralized) = (
+        checked[k] for k in ("n_clients", "rounds", "local_epochs", "windows_per_client", "forged", "replayed",
+                             "poisoned", "seed", "dropout", "fraction", "poison_factor", "battery_threshold",
+                             "deadline_s", "pqc", "energy_aware", "centralized"))
     profiles = cluster.profiles_for(profile, n_clients)
     links = {c: cluster.get_link(p, link) for c, p in enumerate(profiles)}
     gateway = cluster.PROFILES["gateway"]

@@ -28,30 +28,53 @@ import os
 import secrets
 import sys
 import time
+import tempfile
 from pathlib import Path
+
+import numpy as np
 
 from pqfl_kit.fl import fedavg, secure, wire
 from pqfl_kit.fl.task import make_federated_data, make_learner
 from pqfl_kit.fl.transport import AmqpTransport
+from pqfl_kit.limits import whole
 from pqfl_kit.pqc.channel import ChannelError, Device, Gateway
 from pqfl_kit.pqc.sig import Identity, generate_identity
 
 AGGREGATOR_ID = "aggregator"
 ALGORITHM = "ML-DSA-65"
+MAX_CLIENTS = 1000  # identities one keygen writes
 
 
 def keygen(keys: Path, n_clients: int) -> dict:
-    """Write fresh ML-DSA-65 identities for an aggregator and ``n_clients`` clients; return the public keys."""
-    keys.mkdir(parents=True, exist_ok=True)
+    """Write fresh ML-DSA-65 identities for an aggregator and ``n_clients`` clients; return the public keys.
+
+    ``keys`` is made (or set to) mode 0700; each seed file is created 0600 from the start (a
+    ``mkstemp`` file, renamed into place), so no other user can ever read a private key.
+    ``n_clients`` is a whole number in [1, :data:`MAX_CLIENTS`].
+    """
+    n_clients = whole("n_clients", n_clients, 1, MAX_CLIENTS)
+    keys = Path(keys)
+    keys.mkdir(mode=0o700, parents=True, exist_ok=True)
+    keys.chmod(0o700)  # mkdir's mode is masked by the umask, and the folder may exist already
     public = {"algorithm": ALGORITHM, "identities": {}}
     for name in [AGGREGATOR_ID, *[f"c{i}" for i in range(n_clients)]]:
         seed = secrets.token_bytes(32)  # xi of FIPS 204 Sec. 6.1: the whole private key
-        path = keys / f"{name}.sig"
-        path.write_bytes(seed)
-        path.chmod(0o600)
+        _write_secret(keys / f"{name}.sig", seed)
         public["identities"][name] = _identity(name, seed).public_key.hex()
     (keys / "public.json").write_text(json.dumps(public, indent=1))
     return public
+
+
+def _write_secret(path: Path, data: bytes) -> None:
+    """Create ``path`` with mode 0600 atomically: a new 0600 file (O_CREAT|O_EXCL) renamed over it."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # 0600, O_EXCL
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def _identity(name: str, seed: bytes) -> Identity:
@@ -87,7 +110,15 @@ def run_aggregator(args) -> dict:
     net = AmqpTransport(args.url)
     AGGREGATOR_QUEUE, client_queue = _queues(args.run)
 
+    shapes = [(w.shape, w.dtype) for w in global_w]
+
+    def refuse(reason, detail, **where):
+        inbox.rejected[reason] += 1
+        _emit(event="rejected", reason=reason, detail=detail[:200], **where)
+
     def handle(d, round_no, got):
+        """One message from the aggregator's queue. Nothing in it can stop the loop: every
+        failure is counted in ``inbox.rejected`` (by reason) and the message is acknowledged."""
         try:
             if d.kind == "hello":
                 client, reply = inbox.respond(d.body)
@@ -101,12 +132,23 @@ def run_aggregator(args) -> dict:
                     if verdict.client in got:  # a second, different update for this round
                         inbox.duplicates += 1
                     else:
-                        got[verdict.client] = wire.unpack(verdict.payload)
+                        update = _checked_update(verdict.payload, shapes)
+                        if isinstance(update, str):  # signed by a pinned key, but not a usable update
+                            refuse("malformed", update, client=verdict.client, round=round_no)
+                        else:
+                            got[verdict.client] = update
                 elif verdict.status == "rejected":
                     _emit(event="rejected", client=verdict.client, reason=verdict.reason, round=round_no)
+            elif d.kind not in ("hello", "finish", "update"):
+                refuse("malformed", f"unknown message kind {d.kind[:40]!r}", step="kind")
         except secure.SecurityError as error:  # a refused handshake message (already counted)
             _emit(event="rejected", reason=error.reason, step=d.kind, detail=str(error))
-        d.ack()
+        except ConnectionError:  # the broker is gone for good: not the message's fault
+            raise
+        except Exception as error:  # noqa: BLE001 - one bad message never stops the aggregator
+            refuse("malformed", f"{type(error).__name__}: {error}", step=d.kind)
+        finally:
+            d.ack()
 
     deadline = time.monotonic() + args.hello_timeout
     while len(inbox.clients) < args.clients and time.monotonic() < deadline:
@@ -148,6 +190,26 @@ def run_aggregator(args) -> dict:
         Path(args.report).write_text(json.dumps(report, indent=1))
     net.close()
     return report
+
+
+def _checked_update(payload: bytes, shapes: list[tuple]) -> tuple[list, dict] | str:
+    """``(weights, meta)`` of an update, or why it cannot be aggregated (a reason for the log):
+    not a model message (:func:`pqfl_kit.fl.wire.unpack`: size limits, no zip bombs), layers that
+    do not match the global model, non-finite weights, or no ``n_samples`` in [1, 10**9]."""
+    try:
+        weights, meta = wire.unpack(payload)
+    except ValueError as error:
+        return str(error)
+    if [(w.shape, w.dtype) for w in weights] != shapes:
+        return "layers do not match the global model"
+    if not all(np.isfinite(w).all() for w in weights if w.dtype.kind in "fc"):
+        return "weights are not finite"
+    n = meta.get("n_samples")
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 10**9:
+        return "n_samples is not a whole number in [1, 10**9]"
+    if not isinstance(meta.get("update_id"), str):
+        return "update_id is missing"
+    return weights, meta
 
 
 def run_client(args) -> None:

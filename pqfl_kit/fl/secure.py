@@ -23,6 +23,12 @@ anti-replay window has seen), ``tampered`` (the Ascon tag fails: modified bytes 
 session), ``unsigned`` (no signature), ``forged`` (the ML-DSA signature does not verify for the
 claimed client, or the packet came over another client's session), ``unknown`` (no such client or
 no session with it), ``stale`` (an update for another round), ``malformed`` (cannot be parsed).
+
+Parsing is bounded: the clear header is at most :data:`MAX_HEADER_BYTES` (4 KiB; real headers are
+about 100 bytes) and nests at most :data:`MAX_HEADER_DEPTH` (8) brackets deep, both checked before
+``json.loads`` runs, so no message can exhaust the parser's stack or memory. Whatever a sender
+puts on the queue ends in a :class:`SecurityError` (``malformed`` when it cannot be parsed), never
+in another exception.
 A copy of an update already counted *in this round* (a broker redelivery after a crash, or a
 client re-publishing after a lost confirm) is a ``duplicate``: harmless, acknowledged and not
 counted twice; a copy from an earlier round is a replay.
@@ -36,15 +42,19 @@ import struct
 from collections import Counter
 from dataclasses import dataclass, field
 
+from pqfl_kit.fl import wire
 from pqfl_kit.pqc.channel import ChannelError, Device, Gateway, HandshakeError, SecureChannel
 from pqfl_kit.pqc.sig import Identity, SignatureError, generate_identity, verify
 
-__all__ = ["REJECT_REASONS", "UPDATE_CONTEXT", "SecurityError", "Verdict", "Inbox", "federation", "join",
+__all__ = ["REJECT_REASONS", "UPDATE_CONTEXT", "MAX_HEADER_BYTES", "MAX_HEADER_DEPTH", "SecurityError", "Verdict", "Inbox", "federation", "join",
            "client_hello", "client_finish", "seal_update", "open_global", "reason_for"]
 
 REJECT_REASONS = ("replayed", "tampered", "unsigned", "forged", "unknown", "stale", "malformed")
 UPDATE_CONTEXT = b"pqfl-kit/v1 fl update"  # FIPS 204 Sec. 5.2 context string of update signatures
 _LENGTH = struct.Struct(">H")  # length of the clear JSON header
+MAX_HEADER_BYTES = 4096  # a clear header: {"client", "round", "update_id", "pqc"} is ~100 bytes
+MAX_HEADER_DEPTH = 8  # headers are flat JSON objects (depth 1)
+_REJECTED_MEMORY = 65_536  # refused copies remembered for redelivery dedup (~10 MB at most)
 
 
 class SecurityError(ValueError):
@@ -76,19 +86,29 @@ def reason_for(error: Exception) -> str:
 def _frame(header: dict, body: bytes) -> tuple[bytes, bytes]:
     """(header bytes, message): ``length || header JSON || body``."""
     header_bytes = json.dumps(header, sort_keys=True).encode()
+    if len(header_bytes) > MAX_HEADER_BYTES:
+        raise ValueError(f"message header is {len(header_bytes)} bytes; the limit is MAX_HEADER_BYTES = "
+                         f"{MAX_HEADER_BYTES} (is the client id that long?)")
     return header_bytes, _LENGTH.pack(len(header_bytes)) + header_bytes + body
 
 
 def _unframe(message: bytes) -> tuple[bytes, dict, bytes]:
     """(header bytes, header, body); raises ``SecurityError('malformed')``."""
+    if not isinstance(message, (bytes, bytearray, memoryview)):
+        raise SecurityError("malformed", f"message must be bytes, got {type(message).__name__}")
     try:
         (n,) = _LENGTH.unpack_from(message)
+        if n > MAX_HEADER_BYTES:
+            raise ValueError(f"header of {n} bytes is over MAX_HEADER_BYTES = {MAX_HEADER_BYTES}")
         header_bytes = bytes(message[2:2 + n])
-        header = json.loads(header_bytes)
-        if not isinstance(header, dict) or len(header_bytes) != n:
+        if len(header_bytes) != n:
+            raise ValueError("message is shorter than its header length")
+        header = wire.load_json(header_bytes, MAX_HEADER_BYTES, MAX_HEADER_DEPTH)
+        if not isinstance(header, dict):
             raise ValueError("header is not a JSON object")
-    except (struct.error, ValueError, TypeError):
-        raise SecurityError("malformed", "message cannot be parsed (no length-prefixed JSON header)") from None
+    except (struct.error, ValueError, TypeError, RecursionError, MemoryError):
+        raise SecurityError("malformed", "message cannot be parsed (no length-prefixed JSON header of at most "
+                                         f"{MAX_HEADER_BYTES} bytes and depth {MAX_HEADER_DEPTH})") from None
     return header_bytes, header, bytes(message[2 + n:])
 
 
@@ -132,12 +152,16 @@ def open_global(channel: SecureChannel | None, message: bytes) -> tuple[int, byt
     """Client side of the broadcast: ``(round, global model bytes)``.
 
     Raises :class:`ChannelError` when the packet was not sealed by the aggregator on this
-    session (the channel's keys come from a handshake the aggregator signed), or replays one.
+    session (the channel's keys come from a handshake the aggregator signed), or replays one, and
+    :class:`SecurityError` (``malformed``) when it cannot be parsed.
     """
     header_bytes, header, body = _unframe(message)
+    round_no = header.get("round")
+    if isinstance(round_no, bool) or not isinstance(round_no, int):
+        raise SecurityError("malformed", "global model header carries no whole round number")
     if channel is not None:
         body = channel.open(body, header_bytes)
-    return int(header["round"]), body
+    return round_no, body
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,7 +187,7 @@ class Inbox:
     rejected: Counter = field(default_factory=Counter)
     duplicates: int = 0
     _handshakes: dict[bytes, tuple] = field(default_factory=dict, repr=False)
-    _rejected_copies: set[bytes] = field(default_factory=set, repr=False)
+    _rejected_copies: dict[bytes, None] = field(default_factory=dict, repr=False)  # oldest first, bounded
 
     @property
     def clients(self) -> list[str]:
@@ -177,7 +201,7 @@ class Inbox:
         A byte-identical hello (a broker redelivery) gets the same answer again, so a redelivery
         cannot desynchronize the handshake. Raises :class:`SecurityError` (counted) otherwise.
         """
-        digest = hashlib.sha256(message).digest()
+        digest = self._digest(message)
         if digest in self._handshakes:
             return self._handshakes[digest]
         try:
@@ -188,6 +212,8 @@ class Inbox:
             raise self._count(error) from None
         except ChannelError as error:
             raise self._count(SecurityError(reason_for(error), str(error))) from None
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError, struct.error) as error:
+            raise self._count(SecurityError("malformed", f"handshake message cannot be parsed: {error}")) from None
         reply = (client, _frame({"client": client, "step": "server_hello"}, server_hello)[1])
         self._handshakes[digest] = reply
         return reply
@@ -195,7 +221,7 @@ class Inbox:
     def complete(self, message: bytes) -> str:
         """Check a framed DeviceFinish (the client's signature against its pinned key) and open the
         session; returns the client id. A redelivered copy returns the same id, not counted."""
-        digest = hashlib.sha256(message).digest()
+        digest = self._digest(message)
         if digest in self._handshakes:
             return self._handshakes[digest][0]
         try:
@@ -205,8 +231,15 @@ class Inbox:
             raise self._count(error) from None
         except ChannelError as error:
             raise self._count(SecurityError(reason_for(error), str(error))) from None
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError, struct.error) as error:
+            raise self._count(SecurityError("malformed", f"handshake message cannot be parsed: {error}")) from None
         self._handshakes[digest] = (channel.info.peer,)
         return channel.info.peer
+
+    def _digest(self, message) -> bytes:
+        if not isinstance(message, (bytes, bytearray, memoryview)):
+            raise self._count(SecurityError("malformed", f"message must be bytes, got {type(message).__name__}"))
+        return hashlib.sha256(message).digest()
 
     def _gate(self) -> Gateway:
         if self.gateway is None:
@@ -222,15 +255,18 @@ class Inbox:
         """Check one update for round ``round_no`` (None: any round) and say what to do with it."""
         try:
             header_bytes, header, body = _unframe(message)
-            client, update_id = str(header["client"]), str(header["update_id"])
-        except (SecurityError, KeyError):
+            client, update_id, header_round = header["client"], header["update_id"], header.get("round")
+            if not isinstance(client, str) or not isinstance(update_id, str) or \
+                    isinstance(header_round, bool) or not isinstance(header_round, int):
+                raise TypeError("client and update_id must be strings and round a whole number")
+        except (SecurityError, KeyError, TypeError):
             return self._reject("malformed", "", "", message)
         if update_id in self.accepted_ids:
             if redelivered or round_no is None or header.get("round") == round_no:
                 self.duplicates += 1  # broker redelivery or a client's retry: already counted
                 return Verdict("duplicate", client, update_id)
             return self._reject("replayed", client, update_id, message)
-        if redelivered and hashlib.sha256(message).digest() in self._rejected_copies:
+        if redelivered and hashlib.sha256(message).digest() in self._rejected_copies:  # message: bytes here
             self.duplicates += 1  # a refusal the broker delivers again: counted once
             return Verdict("duplicate", client, update_id)
         try:
@@ -269,7 +305,11 @@ class Inbox:
 
     def _reject(self, reason: str, client: str, update_id: str, message: bytes) -> Verdict:
         self.rejected[reason] += 1
-        self._rejected_copies.add(hashlib.sha256(message).digest())
+        if not isinstance(message, (bytes, bytearray, memoryview)):
+            return Verdict("rejected", client, update_id, reason=reason)
+        self._rejected_copies[hashlib.sha256(message).digest()] = None
+        if len(self._rejected_copies) > _REJECTED_MEMORY:  # a flood of junk cannot grow this without end
+            del self._rejected_copies[next(iter(self._rejected_copies))]
         return Verdict("rejected", client, update_id, reason=reason)
 
     # -- broadcast ------------------------------------------------------------------------------
