@@ -255,3 +255,94 @@ def test_mitm_demo_on_this_backend(backend, hybrid):
     assert not naive.aborted
     assert naive.attacker_read == list(attacks.DEFAULT_READINGS)  # the attacker reads every reading
     assert naive.gateway_received[1] != attacks.DEFAULT_READINGS[1]  # and rewrote one undetected
+
+
+# --- issue 12: hostile input ---------------------------------------------------------------------
+def test_a_far_jump_costs_o_window_and_the_channel_keeps_working():
+    """RFC 4303 Sec. 3.4.3: a jump of any size resets the bitmap instead of shifting it."""
+    import time
+
+    device, gateway = connect_pair(rekey_after=1 << 62, window=64)
+    early = [device.seal(b"%d" % i) for i in range(3)]
+    assert gateway.open(early[0]) == b"0"
+    device._send_seq = (1 << 61) + 5  # an authenticated packet far ahead (a device after a long run)
+    start = time.perf_counter()
+    assert gateway.open(device.seal(b"far")) == b"far"
+    assert time.perf_counter() - start < 0.1 and gateway._seen.bit_length() <= 64
+    for i in range(5):
+        assert gateway.open(device.seal(b"next %d" % i)) == b"next %d" % i
+    with pytest.raises(ChannelError, match="older than the replay window"):
+        gateway.open(early[1])
+
+
+def test_a_failed_check_commits_nothing():
+    """A copy whose outer check fails (e.g. eq. 7 HMAC) must not get the real packet refused."""
+    device, gateway = connect_pair()
+    packet = device.seal(b"reading", b"hdr")
+
+    def refuse(plaintext):
+        raise ChannelError("outer MAC failed")
+
+    with pytest.raises(ChannelError, match="outer MAC"):
+        gateway.open(packet, b"hdr", check=refuse)
+    assert gateway.open(packet, b"hdr", check=lambda p: None) == b"reading"
+    with pytest.raises(ChannelError, match="replay"):
+        gateway.open(packet, b"hdr")
+
+
+def test_constructors_validate_window_and_rekey_interval():
+    import numpy as np
+
+    dev, gw = _parties()
+    for bad, error in ((0, ValueError), (-1, ValueError), (channel.MAX_WINDOW + 1, ValueError), (10**30, ValueError),
+                       ("x", TypeError), (True, TypeError), (8.0, TypeError), (None, TypeError)):
+        with pytest.raises(error, match="window"):
+            Gateway(gw, {"sensor-1": dev.public_key}, window=bad)
+        with pytest.raises(error, match="window"):
+            Device(dev, gw.public_key, window=bad)
+        with pytest.raises(error, match="window"):
+            connect_pair(window=bad)
+    for bad, error in ((0, ValueError), (1 << 64, ValueError), ("3", TypeError), (False, TypeError)):
+        with pytest.raises(error, match="rekey_after"):
+            Device(dev, gw.public_key, rekey_after=bad)
+    device = Device(dev, gw.public_key, window=np.int64(16), rekey_after=np.uint32(100))
+    gateway = Gateway(gw, {"sensor-1": dev.public_key}, window=np.int16(16))
+    d, g = handshake(device, gateway)
+    assert g.open(d.seal(b"ok")) == b"ok" and d.window == g.window == 16
+
+
+def test_a_replayed_or_concurrent_client_hello_does_not_abort_the_real_handshake():
+    dev, gw = _parties()
+    gateway = Gateway(gw, {"sensor-1": dev.public_key})
+    old = Device(dev, gw.public_key)
+    recorded = old.hello()  # an attacker recorded an earlier hello of this device
+    device = Device(dev, gw.public_key)
+    hello = device.hello()
+    server_hello = gateway.respond(hello)
+    assert gateway.respond(hello) == server_hello  # an identical replay gets the same answer, no new state
+    gateway.respond(recorded)  # a different (old) hello for the same name is kept next to it
+    finish = device.finish(server_hello)
+    forged = channel._encode(b"PQDF", b"sensor-1", b"\x00" * len(channel._decode(b"PQDF", finish, 2, "f")[1]))
+    with pytest.raises(HandshakeError, match="does not verify"):
+        gateway.complete(forged)  # a forged finish removes nothing
+    g = gateway.complete(finish)
+    assert g.open(device.channel.seal(b"hello")) == b"hello"
+    with pytest.raises(HandshakeError, match="no handshake"):
+        gateway.complete(finish)  # used once; the stale recorded hello was dropped too
+    assert not gateway._pending
+
+
+def test_pending_handshakes_are_bounded(monkeypatch):
+    dev, gw = _parties()
+    names = [f"bed-{i}" for i in range(6)]
+    idents = {n: generate_identity(n) for n in names}
+    gateway = Gateway(gw, {n: i.public_key for n, i in idents.items()})
+    monkeypatch.setattr(channel, "MAX_PENDING", 4)
+    for _ in range(channel.MAX_PENDING_PER_DEVICE + 3):  # one device floods hellos
+        gateway.respond(Device(idents["bed-0"], gw.public_key).hello())
+    assert len(gateway._pending) <= channel.MAX_PENDING_PER_DEVICE
+    devices = {n: Device(idents[n], gw.public_key) for n in names}
+    answers = {n: gateway.respond(d.hello()) for n, d in devices.items()}
+    assert len(gateway._pending) == 4  # the oldest were dropped first
+    for n in names[-4:]:
+        assert gateway.complete(devices[n].finish(answers[n])).info.peer == n

@@ -22,8 +22,11 @@ which signal drove the alert.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Mapping
+
+from ..limits import real
 
 __all__ = ["Vitals", "News2", "Decision", "news2", "decide", "PARAMETERS", "REFERENCE_WEIGHTS",
            "RISKS", "LEVELS"]
@@ -45,6 +48,7 @@ _BANDS: dict[str, tuple[tuple[float, int], ...]] = {
 # Plausible physiological ranges: a reading outside them is a sensor problem, not a patient.
 _PLAUSIBLE = {"respiration_rate": (2, 70), "spo2": (50, 100), "systolic_bp": (40, 300),
               "pulse": (20, 250), "temperature": (25.0, 45.0)}
+VITAL_LIMIT = 10_000.0  # |value| of any numeric vital sign; beyond it is no reading at all
 _CONSCIOUSNESS = {"A", "C", "V", "P", "U"}  # ACVPU: alert, new confusion, voice, pain, unresponsive
 
 RISKS = ("low", "low-medium", "medium", "high")
@@ -57,6 +61,14 @@ _RESPONSE = {
     "medium": "ward doctor (urgent review, acute-illness competencies)",
     "high": "critical care outreach team (emergency assessment)",
 }
+
+
+def _vital(name: str, value) -> float:
+    """``value`` checked against +-VITAL_LIMIT; a huge int is refused before float() overflows."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(value) > VITAL_LIMIT:
+        shown = f"{int(value)}" if int(value).bit_length() <= 64 else f"an integer of {int(value).bit_length()} bits"
+        raise ValueError(f"Vitals.{name} must be in [-{VITAL_LIMIT:,.0f}, {VITAL_LIMIT:,.0f}], got {shown}.")
+    return real(f"Vitals.{name}", value, -VITAL_LIMIT, VITAL_LIMIT)
 
 
 def _band(table: tuple[tuple[float, int], ...], value: float) -> int:
@@ -72,6 +84,8 @@ class Vitals:
 
     ``spo2_scale`` is 1 (default) or 2 (patients with hypercapnic respiratory failure, where
     the RCP target saturation is 88-92%); ``on_oxygen`` is the "air or oxygen" parameter.
+    Numeric vitals must be finite and within +-``VITAL_LIMIT`` (10,000), else ``ValueError``;
+    values outside the physiological ranges are accepted and flagged by :meth:`implausible`.
     """
 
     respiration_rate: float  # breaths/min
@@ -86,15 +100,16 @@ class Vitals:
     def __post_init__(self) -> None:
         for name in ("respiration_rate", "spo2", "systolic_bp", "pulse", "temperature"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise TypeError(f"Vitals.{name} must be a number, got {type(value).__name__}.")
-            if not math.isfinite(value):
-                raise ValueError(f"Vitals.{name} must be finite, got {value}.")
-        if self.consciousness not in _CONSCIOUSNESS:
+            if type(value) is float or type(value) is int:  # the common case: one range comparison
+                if -VITAL_LIMIT <= value <= VITAL_LIMIT:
+                    continue
+                _vital(name, value)  # raises, naming the limit
+            object.__setattr__(self, name, _vital(name, value))  # numpy numbers become float
+        if not isinstance(self.consciousness, str) or self.consciousness not in _CONSCIOUSNESS:
             raise ValueError(f"Vitals.consciousness must be one of A, C, V, P, U (ACVPU), got {self.consciousness!r}.")
         if not isinstance(self.on_oxygen, bool):
             raise TypeError("Vitals.on_oxygen must be True or False.")
-        if self.spo2_scale not in (1, 2):
+        if isinstance(self.spo2_scale, bool) or self.spo2_scale not in (1, 2):
             raise ValueError(f"Vitals.spo2_scale must be 1 or 2, got {self.spo2_scale!r}.")
 
     @classmethod

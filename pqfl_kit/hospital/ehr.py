@@ -15,15 +15,23 @@ Storage: a file in WAL mode (readers do not block the writer; commits survive a 
 (``batch_size`` rows) or on :meth:`EHR.flush`; :meth:`EHR.close` flushes, so a gateway restart
 loses nothing. One ``EHR`` object can be shared by threads (a lock serialises it), and several
 ``EHR`` objects (threads or processes) can write to the same file (WAL + busy timeout).
+
+Limits: ``batch_size`` 1..``MAX_BATCH``; ``rows(limit=...)`` 0..``MAX_ROWS``; sequence numbers
+0..2**63 - 1 (an SQLite INTEGER). Security rows (quarantine, alerts, audit) hold what a sender
+controls only after checks: an out-of-range integer is stored as NULL, text is cut to
+``MAX_TEXT`` characters, so recording a hostile packet never raises and never poisons a batch.
 """
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from ..limits import real, whole
 
 __all__ = ["EHR", "utc_now"]
 
@@ -83,6 +91,28 @@ _INSERT = {
     "audit": "INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
 }
 TABLES = tuple(_INSERT)
+MAX_BATCH = 100_000  # rows buffered before a commit
+MAX_ROWS = 1_000_000  # rows one rows() call may return
+MAX_TEXT = 2_000  # characters kept of a detail or message
+MAX_SEQ = (1 << 63) - 1  # largest SQLite INTEGER
+_DATA_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.ProgrammingError, OverflowError,
+                ValueError, TypeError)
+
+
+def _int_or_none(value) -> int | None:
+    """An int that fits an SQLite INTEGER, else None (a hostile number is never stored)."""
+    if type(value) is int and -MAX_SEQ <= value <= MAX_SEQ:
+        return value
+    return None
+
+
+def _text(value, limit: int = MAX_TEXT) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} chars)"
+
+
+def _id_or_none(value) -> str | None:
+    return value if isinstance(value, str) and 0 < len(value) <= 128 and value.isprintable() else None
 
 
 def utc_now() -> str:
@@ -95,25 +125,38 @@ class EHR:
 
     def __init__(self, path: str | Path = ":memory:", *, batch_size: int = 256, actor: str = "gateway",
                  busy_timeout_s: float = 30.0) -> None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}.")
+        batch_size = whole("batch_size", batch_size, 1, MAX_BATCH)
+        busy_timeout_s = real("busy_timeout_s", busy_timeout_s, 0, 3600)
         if not isinstance(path, (str, Path)):
             raise TypeError(f"path must be a file path or ':memory:', got {type(path).__name__}.")
+        if _id_or_none(actor) is None:
+            raise ValueError(f"actor must be a printable name of 1 to 128 characters, got {actor!r}.")
         self.path = str(path)
+        if self.path != ":memory:":
+            where = Path(self.path)
+            if "\0" in self.path or where.is_dir() or not where.parent.is_dir():
+                raise ValueError(f"EHR path {self.path!r} must name a file in an existing folder "
+                                 "(e.g. 'ehr.sqlite'), or be ':memory:'.")
         self.batch_size = batch_size
         self.actor = actor
         self._lock = threading.RLock()
         self._pending: dict[str, list[tuple]] = {name: [] for name in _INSERT}
         self._n_pending = 0
         self._closed = False
-        self._db = sqlite3.connect(self.path, timeout=busy_timeout_s, check_same_thread=False,
-                                   isolation_level=None)  # we BEGIN/COMMIT ourselves
-        if self.path != ":memory:":
-            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if mode.lower() != "wal":  # pragma: no cover - only on file systems without WAL support
-                raise RuntimeError(f"SQLite could not switch {self.path} to WAL mode (got {mode}).")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, safe on crash
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=busy_timeout_s, check_same_thread=False,
+                                       isolation_level=None)  # we BEGIN/COMMIT ourselves
+            if self.path != ":memory:":
+                mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                if mode.lower() != "wal":  # pragma: no cover - only on file systems without WAL support
+                    raise RuntimeError(f"SQLite could not switch {self.path} to WAL mode (got {mode}).")
+                self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, safe on crash
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as error:
+            if getattr(self, "_db", None) is not None:
+                self._db.close()
+            raise ValueError(f"cannot open the EHR at {self.path!r}: {error} (not an SQLite file, or not "
+                             "writable)") from None
         self.audit("open", f"EHR opened ({'in memory' if self.path == ':memory:' else 'file, WAL'})")
         self.flush()
 
@@ -131,25 +174,34 @@ class EHR:
                         vitals: dict[str, Any], anomaly_score: float, priority: str, news2: float,
                         subsystem: str) -> None:
         """Buffer one delivered observation (Algorithm 3 line 13: EHR update with a timestamp)."""
+        if type(seq) is not int or not 0 <= seq <= MAX_SEQ:
+            raise ValueError(f"seq must be a whole number in [0, 2**63 - 1], got {seq!r}.")
+        for name, value in (("anomaly_score", anomaly_score), ("news2", news2)):
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number, got {value!r}.")
         self._add("observations", (patient_id, device_id, seq, measured_at, utc_now(),
                                    json.dumps(vitals, separators=(",", ":")), anomaly_score, priority,
                                    news2, subsystem))
 
     def add_alert(self, *, kind: str, level: str, message: str, roles: tuple[str, ...] = (),
                   patient_id: str | None = None, device_id: str | None = None, seq: int | None = None) -> None:
-        """Buffer one clinical or security alert."""
+        """Buffer one clinical or security alert (ids, seq and message checked as the module says)."""
         if kind not in ("clinical", "security"):
             raise ValueError(f"alert kind must be 'clinical' or 'security', got {kind!r}.")
-        self._add("alerts", (utc_now(), kind, level, patient_id, device_id, seq, json.dumps(list(roles)), message))
+        self._add("alerts", (utc_now(), kind, _text(level, 64), _id_or_none(patient_id), _id_or_none(device_id),
+                             _int_or_none(seq), json.dumps([_text(r, 200) for r in roles]), _text(message)))
 
     def add_quarantine(self, *, reason: str, detail: str, size: int, digest: str,
                        device_id: str | None = None, seq: int | None = None) -> None:
-        """Buffer one quarantined packet (only its size and SHA-256 digest are kept, not its bytes)."""
-        self._add("quarantine", (utc_now(), device_id, seq, reason, detail, size, digest))
+        """Buffer one quarantined packet (only its size and SHA-256 digest are kept, not its bytes).
+
+        Never raises for the packet's content: out-of-range numbers become NULL, text is cut."""
+        self._add("quarantine", (utc_now(), _id_or_none(device_id), _int_or_none(seq), _text(reason, 64),
+                                 _text(detail), _int_or_none(size) or 0, _text(digest, 64)))
 
     def audit(self, action: str, detail: str = "", actor: str | None = None) -> None:
         """Buffer one audit-trail entry."""
-        self._add("audit", (utc_now(), actor or self.actor, action, detail))
+        self._add("audit", (utc_now(), _id_or_none(actor) or self.actor, _text(action, 64), _text(detail)))
 
     def flush(self) -> None:
         """Commit every buffered row in one transaction (the batched commit)."""
@@ -174,16 +226,18 @@ class EHR:
             self._db.execute("SAVEPOINT batch")
             self._db.executemany(_INSERT[table], rows)
             self._db.execute("RELEASE batch")
-        except sqlite3.IntegrityError:
-            # A second copy of (device_id, seq): keep every other row, log the refused one.
+        except _DATA_ERRORS:
+            # A second copy of (device_id, seq), or a row SQLite cannot store: keep every other
+            # row, log the refused one (so one bad row can never block later commits).
             self._db.execute("ROLLBACK TO batch")
             self._db.execute("RELEASE batch")
             for row in rows:
                 try:
                     self._db.execute(_INSERT[table], row)
-                except sqlite3.IntegrityError as error:
+                except _DATA_ERRORS as error:
                     self._db.execute(_INSERT["audit"], (utc_now(), self.actor, "refused",
-                                                        f"{table} row {row[1:3]}: {error}"))
+                                                        _text(f"{table} row {row[1:3]!r}: {type(error).__name__}: "
+                                                              f"{error}")))
 
     def close(self) -> None:
         """Flush, write the closing audit entry and close the database. Safe to call twice."""
@@ -222,10 +276,12 @@ class EHR:
         """Rows of one table as dicts. Reading observations or alerts is written to the audit trail."""
         if table not in TABLES:
             raise ValueError(f"table must be one of {', '.join(TABLES)}, got {table!r}.")
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-            raise ValueError(f"limit must be a whole number >= 0, got {limit!r}.")
+        if limit is not None:
+            limit = whole("limit", limit, 0, MAX_ROWS)
         sql, args = f"SELECT * FROM {table}", ()
         if patient_id is not None:
+            if not isinstance(patient_id, str):
+                raise TypeError(f"patient_id must be a string, got {type(patient_id).__name__}.")
             if table not in ("observations", "alerts"):
                 raise ValueError("patient_id filters only observations and alerts.")
             sql, args = sql + " WHERE patient_id = ?", (patient_id,)
@@ -242,4 +298,6 @@ class EHR:
                 self._query("SELECT device_id, MAX(seq) AS seq FROM observations GROUP BY device_id")}
 
     def has_observation(self, device_id: str, seq: int) -> bool:
+        if type(seq) is not int or not 0 <= seq <= MAX_SEQ:
+            return False
         return bool(self._query("SELECT 1 FROM observations WHERE device_id = ? AND seq = ?", (device_id, seq)))

@@ -20,6 +20,11 @@ For each received packet d_i:
 Invariant: every call to :meth:`Gateway.receive` returns exactly one outcome, either
 :class:`Delivered` or :class:`Quarantined`; only delivered packets reach ``observations``.
 The sliding window advances only after the integrity check, so a forged packet cannot move it.
+Of an unauthenticated packet the EHR keeps only range-checked fields (sequence number <= 2**63-1,
+the device id only if it is registered, else its length and hash), and quarantining never raises.
+
+Limits: ``window`` 1..``MAX_WINDOW``, ``max_packet`` 32..2**20 bytes (capped at 65,605), ``max_age_s`` and
+``max_skew_s`` in (0, 1e7] s, ``keep_recent`` 0..100,000.
 """
 from __future__ import annotations
 
@@ -33,9 +38,10 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
+from ..limits import real, whole
 from .cds import Decision, Vitals, decide
 from .ehr import EHR
-from .packets import MAX_BODY, Link, PacketError, parse_header
+from .packets import MAX_BODY, MAX_SEQ, Link, PacketError, parse_header
 from .priority import SUBSYSTEMS, Thresholds, priority_level
 
 __all__ = ["Gateway", "Delivered", "Quarantined", "Alert", "ReplayWindow", "REASONS", "LANES"]
@@ -46,6 +52,7 @@ REASONS = ("oversized", "truncated", "malformed", "unknown-device", "duplicate",
            "integrity", "replay", "internal-error")
 LANES = ("Critical", "High", "Normal", "Quarantine")
 SECURITY_ROLE = "security operations (SOC)"
+MAX_WINDOW = 4096  # anti-replay window, packets
 
 
 @dataclass(frozen=True)
@@ -95,9 +102,15 @@ class Alert:
 
 
 class ReplayWindow:
-    """Sliding anti-replay window of ``size`` sequence numbers (RFC 4303 section 3.4.3)."""
+    """Sliding anti-replay window of ``size`` sequence numbers (RFC 4303 section 3.4.3).
+
+    ``size`` is 1..``MAX_WINDOW``; every operation costs O(size) bits whatever the jump in
+    sequence numbers (a jump of ``size`` or more simply starts a fresh bitmap).
+    """
 
     def __init__(self, size: int = 64, highest: int = 0) -> None:
+        size = whole("size (packets)", size, 1, MAX_WINDOW)
+        highest = whole("highest", highest, 0, MAX_SEQ)
         self.size = size
         self.highest = highest  # everything <= highest at start counts as already seen
         self._bits = (1 << size) - 1 if highest else 0  # bit i set: highest - i was delivered
@@ -117,7 +130,7 @@ class ReplayWindow:
         """Mark ``seq`` delivered (call only after the integrity check passed)."""
         if seq > self.highest:
             shift = seq - self.highest
-            self._bits = ((self._bits << shift) | 1) & ((1 << self.size) - 1)
+            self._bits = ((self._bits << shift) | 1) & ((1 << self.size) - 1) if shift < self.size else 1
             self.highest = seq
         else:
             self._bits |= 1 << (self.highest - seq)
@@ -143,12 +156,11 @@ class Gateway:
             thresholds = Thresholds()
         if not isinstance(thresholds, Thresholds):
             raise TypeError("thresholds must be a pqfl_kit.hospital.Thresholds(tau_med, tau_high)")
-        for name, value, low in (("window", window, 1), ("max_packet", max_packet, 32)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}.")
-        for name, value in (("max_age_s", max_age_s), ("max_skew_s", max_skew_s)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-                raise ValueError(f"{name} must be a positive number of seconds, got {value!r}.")
+        window = whole("window (packets)", window, 1, MAX_WINDOW)
+        max_packet = whole("max_packet (bytes)", max_packet, 32, 1 << 20)  # then capped at the format maximum
+        max_age_s = real("max_age_s", max_age_s, 0, 1e7, low_open=True)
+        max_skew_s = real("max_skew_s", max_skew_s, 0, 1e7, low_open=True)
+        keep_recent = whole("keep_recent", keep_recent, 0, 100_000)
         self.ehr = ehr if ehr is not None else EHR()
         self.thresholds = thresholds
         self.window_size = window
@@ -198,7 +210,7 @@ class Gateway:
                 outcome = self._process(frame, arrived)
             except Exception as error:  # noqa: BLE001 - a gateway must survive any packet
                 log.exception("gateway internal error")
-                outcome = self._quarantine(frame, "internal-error", f"{type(error).__name__}: {error}", None, None)
+                outcome = self._quarantine(frame, "internal-error", type(error).__name__, None, None)
             self.counts["received"] += 1
             self.counts[outcome.lane] += 1
             if isinstance(outcome, Quarantined):
@@ -217,11 +229,15 @@ class Gateway:
 
     def _quarantine(self, frame: bytes, reason: str, detail: str, device_id: str | None,
                     seq: int | None) -> Quarantined:
+        """Record a refused packet. Never raises: a failing EHR or pager is logged, the outcome stands."""
         q = Quarantined(reason, detail, len(frame), _digest(frame), device_id, seq)
-        self.ehr.add_quarantine(reason=reason, detail=detail, size=q.size, digest=q.digest,
-                                device_id=device_id, seq=seq)
-        self._alert(Alert("security", "security", (SECURITY_ROLE,), f"packet quarantined: {reason} ({detail})",
-                          None, device_id, seq, "device/cyber", 0.0), store=True)
+        try:
+            self.ehr.add_quarantine(reason=reason, detail=detail, size=q.size, digest=q.digest,
+                                    device_id=device_id, seq=seq)
+            self._alert(Alert("security", "security", (SECURITY_ROLE,), f"packet quarantined: {reason} ({detail})",
+                              None, device_id, seq, "device/cyber", 0.0), store=True)
+        except Exception:  # noqa: BLE001 - e.g. a closed EHR; the packet stays refused
+            log.exception("could not record a quarantined packet")
         return q
 
     def _alert(self, alert: Alert, *, store: bool) -> None:
@@ -244,8 +260,9 @@ class Gateway:
             return self._quarantine(frame, error.reason, error.detail, None, None)
         dev, seq = header.device_id, header.seq
         link = self._links.get(dev)
-        if link is None:
-            return self._quarantine(frame, "unknown-device", f"no device {dev!r} is registered", dev, seq)
+        if link is None:  # the id is the sender's claim: keep its length and hash, not its text
+            return self._quarantine(frame, "unknown-device", f"no device with this id is registered (id of "
+                                    f"{len(dev)} chars, SHA-256 {_digest(dev.encode())[:16]})", None, seq)
         if header.kind != link.kind:
             return self._quarantine(frame, "malformed", "packet kind does not match the device's link", dev, seq)
         window = self._windows[dev]
@@ -262,8 +279,8 @@ class Gateway:
             return self._quarantine(frame, "integrity", f"{type(error).__name__}: {error}", dev, seq)
         try:
             measured_at, score, vitals = _decode(plaintext)
-        except (ValueError, TypeError, KeyError) as error:
-            return self._quarantine(frame, "malformed", f"payload: {error}", dev, seq)
+        except (ValueError, TypeError, KeyError, RecursionError) as error:
+            return self._quarantine(frame, "malformed", f"payload: {type(error).__name__}: {error}"[:300], dev, seq)
         now = self.clock()
         if now - measured_at > self.max_age_s:
             return self._quarantine(frame, "replay", f"measured {now - measured_at:.0f} s ago "
@@ -305,7 +322,11 @@ def _decode(plaintext: bytes) -> tuple[float, float, Vitals]:
         raise ValueError("expected the keys t, score, vitals")
     measured_at, score = data["t"], data["score"]
     for name, value in (("t", measured_at), ("score", score)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{name} must be a finite number")
+        if type(value) is int and not -(1 << 53) <= value <= 1 << 53:
+            raise ValueError(f"{name} is out of range")
+        if not math.isfinite(value):
             raise ValueError(f"{name} must be a finite number")
     if not 0.0 <= score <= 1.0:
         raise ValueError(f"anomaly score {score} is outside [0, 1]")

@@ -4,6 +4,8 @@ Wire format (big-endian; the whole header is authenticated as associated data)::
 
     magic "PQH1" (4) | kind (1) | id length L (1) | device id (L, ASCII) | seq (8) | body length (2) | body
 
+``seq`` is 1..``MAX_SEQ`` = 2**63 - 1 (what an SQLite INTEGER holds); a larger one is "malformed".
+
 ``kind`` says how the body is protected (paper Section III.C, eq. 7 and Algorithm 3 line 4):
 
 * ``KIND_AES`` (2): an AES-256-GCM + HMAC-SHA256 record keyed from an E91 QKD key, made by
@@ -34,7 +36,7 @@ from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 __all__ = ["MAGIC", "KIND_CHANNEL", "KIND_AES", "HEADER_FIXED", "MAX_BODY", "Header", "Link", "Sender",
-           "PacketError", "parse_header", "build_header", "aes_link", "channel_link", "derive_auth_key"]
+           "MAX_SEQ", "PacketError", "parse_header", "build_header", "aes_link", "channel_link", "derive_auth_key"]
 
 MAGIC = b"PQH1"
 KIND_CHANNEL, KIND_AES = 1, 2
@@ -42,6 +44,7 @@ KIND_NAMES = {KIND_CHANNEL: "ascon-channel", KIND_AES: "aes-256-gcm"}
 HEADER_FIXED = 4 + 1 + 1 + 8 + 2  # header bytes without the device id
 MAX_DEVICE_ID = 64
 MAX_BODY = 0xFFFF
+MAX_SEQ = (1 << 63) - 1  # sequence numbers must fit an SQLite INTEGER (signed 64-bit)
 HMAC_BYTES = 32
 _AUTH_INFO = b"pqfl-kit/hospital/eq7 K_auth hmac-sha256"
 
@@ -65,6 +68,8 @@ class Header:
 
 
 def build_header(kind: int, device_id: str, seq: int, body_length: int) -> bytes:
+    if not 0 <= seq <= MAX_SEQ:
+        raise ValueError(f"seq must be in [0, {MAX_SEQ:,}] (2**63 - 1), got {seq}")
     dev = device_id.encode("ascii")
     return MAGIC + struct.pack(">BB", kind, len(dev)) + dev + struct.pack(">QH", seq, body_length)
 
@@ -90,6 +95,8 @@ def parse_header(frame: bytes) -> tuple[Header, bytes]:
     if not device_id.isprintable():
         raise PacketError("malformed", "device id has control characters")
     seq, body_length = struct.unpack(">QH", frame[6 + id_len:end])
+    if seq > MAX_SEQ:
+        raise PacketError("malformed", "sequence number above 2**63 - 1")
     body = frame[end:]
     if len(body) < body_length:
         raise PacketError("truncated", f"body has {len(body)} of {body_length} bytes")
@@ -195,7 +202,7 @@ def channel_link(device_id: str, patient_id: str, *, device_end=None, gateway_en
     by the ML-KEM secret and the ML-DSA-authenticated handshake); both sides then derive
     K_auth = HKDF-SHA256(session key).
     """
-    from pqfl_kit.pqc.channel import OVERHEAD, connect_pair
+    from pqfl_kit.pqc.channel import OVERHEAD, ChannelError, connect_pair
 
     _check_ids(device_id, patient_id)
     if (device_end is None) != (gateway_end is None):
@@ -212,11 +219,14 @@ def channel_link(device_id: str, patient_id: str, *, device_end=None, gateway_en
 
     def open_(header: bytes, body: bytes) -> bytes:
         if len(body) < HMAC_BYTES:
-            raise ValueError("body shorter than its HMAC tag")
-        plaintext = gateway_end.open(body[:-HMAC_BYTES], header)  # Ascon-AEAD128 tag + channel replay window
-        if not std_hmac.compare_digest(_tag(gateway_auth, header, plaintext), body[-HMAC_BYTES:]):
-            raise ValueError("HMAC-SHA256 integrity check failed (eq. 7)")
-        return plaintext
+            raise ChannelError("body shorter than its HMAC tag")
+        tag = body[-HMAC_BYTES:]
+
+        def check(plaintext: bytes) -> None:  # eq. 7, before the channel commits the sequence number
+            if not std_hmac.compare_digest(_tag(gateway_auth, header, plaintext), tag):
+                raise ChannelError("HMAC-SHA256 integrity check failed (eq. 7)")
+
+        return gateway_end.open(body[:-HMAC_BYTES], header, check=check)  # Ascon tag, then eq. 7, then window
 
     return (Sender(device_id, KIND_CHANNEL, seal, overhead=OVERHEAD + HMAC_BYTES),
             Link(device_id, patient_id, KIND_CHANNEL, open_))

@@ -27,13 +27,17 @@ directions move to a new key ``k' = HKDF-Expand(k, "key update")`` (as TLS 1.3 K
 Sec. 7.2) and forget the old one once the window has passed it.
 
 Many devices, one gateway: :class:`Gateway` holds one :class:`SecureChannel` per device (one
-handshake each, keyed by device name) and routes incoming packets by the channel id in the
-header, so the hospital layer can ``gateway.open(packet)`` for packets from any of its devices
-and learns which device sent it. ``connect_pair`` is the one-device shortcut used in notebooks.
+handshake each; a handshake in progress is keyed by the SHA-256 of its ClientHello, so a replayed
+or concurrent hello cannot evict it; at most ``MAX_PENDING`` in all, ``MAX_PENDING_PER_DEVICE``
+per device) and routes incoming packets by the channel id in the header, so the hospital layer
+can ``gateway.open(packet)`` for packets from any of its devices and learns which device sent it.
+``connect_pair`` is the one-device shortcut used in notebooks.
 
-Every failure raises :class:`ChannelError` (or ``TypeError`` for wrong argument types) with a
-message saying what happened: tampering, replay, reordering beyond the window, a wrong peer, a
-truncated or garbage packet. ``open`` never returns unauthenticated data.
+Limits (checked in the constructors): ``window`` 1..``MAX_WINDOW`` packets, ``rekey_after``
+1..2**64-1 packets. Every failure raises :class:`ChannelError` (or ``TypeError`` for wrong
+argument types) with a message saying what happened: tampering, replay, reordering beyond the
+window, a wrong peer, a truncated or garbage packet. ``open`` never returns unauthenticated data;
+a sequence number is committed only after every check passed (RFC 4303 Sec. 3.4.3).
 """
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ import struct
 import time
 from dataclasses import dataclass, field
 
+from ..limits import whole
 from . import ascon
 from .kem import KEM_SIZES, Kem, KemError
 from .sig import SIG_SIZES, Identity, SignatureError, fingerprint, generate_identity, verify
@@ -57,7 +62,11 @@ OVERHEAD = HEADER_SIZE + ascon.TAG_SIZE  # bytes a sealed packet adds to the pla
 DEFAULT_REKEY_AFTER = 1 << 20            # packets per key before a key update
 DEFAULT_WINDOW = 64                      # anti-replay window, packets
 MAX_EPOCH_JUMP = 1024                    # a receiver ratchets at most this many keys ahead
+MAX_WINDOW = 1024                        # largest anti-replay window, packets
+MAX_PENDING = 256                        # handshakes in progress at one gateway
+MAX_PENDING_PER_DEVICE = 4               # ... and per device name
 _SEQ_LIMIT = (1 << 64) - 1
+_REKEY_LIMIT = (1 << 64) - 1
 _GATEWAY_CONTEXT = b"pqfl-kit/v1 gateway"
 _DEVICE_CONTEXT = b"pqfl-kit/v1 device"
 _KEY_UPDATE_LABEL = b"pqfl-kit/v1 key update"
@@ -157,10 +166,8 @@ class SecureChannel:
     def __init__(self, *, send_key: bytes, recv_key: bytes, send_iv: bytes, recv_iv: bytes,
                  channel_id: bytes, info: HandshakeInfo, rekey_after: int = DEFAULT_REKEY_AFTER,
                  window: int = DEFAULT_WINDOW):
-        if isinstance(rekey_after, bool) or not isinstance(rekey_after, int) or rekey_after < 1:
-            raise ValueError(f"rekey_after must be a positive int (packets per key), got {rekey_after!r}")
-        if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 1024:
-            raise ValueError(f"window must be an int from 1 to 1024 packets, got {window!r}")
+        rekey_after = whole("rekey_after (packets per key)", rekey_after, 1, _REKEY_LIMIT)
+        window = whole("window (packets)", window, 1, MAX_WINDOW)
         self.channel_id = channel_id
         self.info = info
         self.rekey_after = rekey_after
@@ -219,8 +226,14 @@ class SecureChannel:
             found[e] = key
         return found
 
-    def open(self, packet: bytes, associated_data: bytes = b"") -> bytes:
-        """Check and decrypt one packet; raises :class:`ChannelError` on any problem."""
+    def open(self, packet: bytes, associated_data: bytes = b"", *, check=None) -> bytes:
+        """Check and decrypt one packet; raises :class:`ChannelError` on any problem.
+
+        ``check(plaintext)``, if given, runs after the AEAD tag verified and before the sequence
+        number is committed to the replay window (RFC 4303 Sec. 3.4.3: update the window only
+        after the integrity check): if it raises, the window and key ring stay unchanged, so a
+        tampered copy arriving first cannot get the real packet refused as a replay.
+        """
         if not isinstance(packet, (bytes, bytearray, memoryview)):
             raise TypeError(f"packet must be bytes, got {type(packet).__name__}")
         if not isinstance(associated_data, (bytes, bytearray, memoryview)):
@@ -249,7 +262,9 @@ class SecureChannel:
         except ascon.InvalidTag:
             raise ChannelError(f"packet {seq} failed authentication: it was tampered with, or the "
                                "key or associated data differ") from None
-        # Authenticated: now update the replay window and the key ring.
+        if check is not None:
+            check(plaintext)
+        # Authenticated: now update the replay window and the key ring. O(window) for any jump.
         if seq > self._highest:
             shift = seq - self._highest
             self._seen = ((self._seen << shift) | 1) & ((1 << self.window) - 1) if shift < self.window else 1
@@ -269,7 +284,8 @@ class SecureChannel:
 class Device:
     """The initiator: a sensor or wearable that pins its gateway's ML-DSA public key.
 
-    It also chooses the key-update interval ``rekey_after`` (sent in the signed ClientHello).
+    It also chooses the key-update interval ``rekey_after`` (1..2**64-1 packets, sent in the signed
+    ClientHello) and its receive ``window`` (1..``MAX_WINDOW`` packets).
     """
 
     def __init__(self, identity: Identity, gateway_public_key: bytes, *, kem: str = "ML-KEM-768",
@@ -280,8 +296,8 @@ class Device:
             raise TypeError("gateway_public_key must be bytes (the gateway's pinned ML-DSA public key)")
         if not isinstance(hybrid, bool):
             raise TypeError("hybrid must be True or False")
-        if isinstance(rekey_after, bool) or not isinstance(rekey_after, int) or not 1 <= rekey_after < 1 << 64:
-            raise ValueError(f"rekey_after must be a positive int (packets per key), got {rekey_after!r}")
+        rekey_after = whole("rekey_after (packets per key)", rekey_after, 1, _REKEY_LIMIT)
+        window = whole("window (packets)", window, 1, MAX_WINDOW)
         self.identity = identity
         self.gateway_public_key = bytes(gateway_public_key)
         self.kem = Kem(kem, backend=identity.backend)
@@ -361,7 +377,13 @@ def _x25519(private, peer_public: bytes) -> bytes:
 
 class Gateway:
     """The responder: holds its identity, the pinned keys of the devices it trusts, and one
-    :class:`SecureChannel` per connected device (``channels``, keyed by device name)."""
+    :class:`SecureChannel` per connected device (``channels``, keyed by device name).
+
+    ``window`` is the receive window of its channels, 1..``MAX_WINDOW`` packets. Handshakes in
+    progress are keyed by SHA-256(ClientHello): a byte-identical hello (a replay or a network
+    duplicate) gets the same ServerHello again, a different one is kept next to it; at most
+    ``MAX_PENDING`` are kept (``MAX_PENDING_PER_DEVICE`` per name), the oldest dropped first.
+    """
 
     def __init__(self, identity: Identity, trusted_devices: dict[str, bytes], *, window: int = DEFAULT_WINDOW):
         if not isinstance(identity, Identity):
@@ -370,10 +392,10 @@ class Gateway:
             raise TypeError("trusted_devices must be a dict {device name: pinned ML-DSA public key}")
         self.identity = identity
         self.trusted = {str(k): bytes(v) for k, v in trusted_devices.items()}
-        self.window = window
+        self.window = whole("window (packets)", window, 1, MAX_WINDOW)
         self.channels: dict[str, SecureChannel] = {}
         self._by_id: dict[bytes, str] = {}
-        self._pending: dict[str, dict] = {}
+        self._pending: dict[bytes, dict] = {}  # SHA-256(ClientHello) -> state, oldest first
 
     def trust(self, name: str, public_key: bytes) -> None:
         """Pin one more device key (enrolment)."""
@@ -382,6 +404,12 @@ class Gateway:
     def respond(self, client_hello: bytes) -> bytes:
         """Check a ClientHello from a known device and answer with a signed ServerHello."""
         start = time.perf_counter()
+        if not isinstance(client_hello, (bytes, bytearray, memoryview)):
+            raise TypeError(f"ClientHello must be bytes, got {type(client_hello).__name__}")
+        client_hello = bytes(client_hello)
+        hello_id = hashlib.sha256(client_hello).digest()
+        if hello_id in self._pending:  # a replayed or duplicated hello: same answer, state kept
+            return self._pending[hello_id]["server_hello"]
         version, suite, rekey_b, name_b, _random, ek, x_public = _decode(b"PQCH", client_hello, 7, "ClientHello")
         if version != bytes([VERSION]):
             raise HandshakeError(f"unsupported protocol version {version.hex()}")
@@ -414,10 +442,15 @@ class Gateway:
         transcript = bytes(client_hello) + core
         signature = self.identity.sign(hashlib.sha256(transcript).digest(), _GATEWAY_CONTEXT)
         server_hello = core + struct.pack(">I", len(signature)) + signature
-        self._pending[name] = {"transcript": bytes(client_hello) + server_hello, "secrets": secrets_,
-                               "rekey_after": rekey_after,
-                               "kem": kem.algorithm, "hybrid": hybrid, "client_hello": len(client_hello),
-                               "t_respond": (time.perf_counter() - start) * 1e3}
+        same_name = [k for k, v in self._pending.items() if v["name"] == name]
+        for old in same_name[:max(0, len(same_name) - MAX_PENDING_PER_DEVICE + 1)]:
+            del self._pending[old]
+        while len(self._pending) >= MAX_PENDING:
+            del self._pending[next(iter(self._pending))]
+        self._pending[hello_id] = {"name": name, "transcript": client_hello + server_hello, "secrets": secrets_,
+                                   "server_hello": server_hello, "rekey_after": rekey_after,
+                                   "kem": kem.algorithm, "hybrid": hybrid, "client_hello": len(client_hello),
+                                   "t_respond": (time.perf_counter() - start) * 1e3}
         return server_hello
 
     def _verify_device(self, name: str, transcript: bytes, signature: bytes) -> None:
@@ -433,10 +466,23 @@ class Gateway:
         start = time.perf_counter()
         name_b, signature = _decode(b"PQDF", device_finish, 2, "DeviceFinish")
         name = name_b.decode(errors="replace")
-        state = self._pending.pop(name, None)
-        if state is None:
+        candidates = [k for k, v in self._pending.items() if v["name"] == name]
+        if not candidates:
             raise HandshakeError(f"no handshake in progress with {name!r}")
-        self._verify_device(name, state["transcript"], signature)
+        # The finish names no hello: the device's signature picks its own transcript (newest first).
+        # A failed finish removes nothing, so a forged one cannot abort the real handshake.
+        for hello_id in reversed(candidates):
+            try:
+                self._verify_device(name, self._pending[hello_id]["transcript"], signature)
+            except HandshakeError as error:
+                failure = error
+                continue
+            state = self._pending.pop(hello_id)
+            for other in candidates:  # older hellos of this device are now stale
+                self._pending.pop(other, None)
+            break
+        else:
+            raise failure
         transcript = state["transcript"] + bytes(device_finish)
         keys = derive_keys(state["secrets"], transcript)
         info = HandshakeInfo(
@@ -458,8 +504,10 @@ class Gateway:
         self._by_id[channel.channel_id] = name
         return channel
 
-    def open(self, packet: bytes, associated_data: bytes = b"") -> tuple[str, bytes]:
-        """Open a packet from any connected device: returns ``(device name, plaintext)``."""
+    def open(self, packet: bytes, associated_data: bytes = b"", *, check=None) -> tuple[str, bytes]:
+        """Open a packet from any connected device: returns ``(device name, plaintext)``.
+
+        ``check`` as in :meth:`SecureChannel.open` (runs before the sequence number is committed)."""
         if not isinstance(packet, (bytes, bytearray, memoryview)):
             raise TypeError(f"packet must be bytes, got {type(packet).__name__}")
         packet = bytes(packet)
@@ -468,7 +516,7 @@ class Gateway:
         name = self._by_id.get(packet[1:9])
         if name is None:
             raise ChannelError("packet is from no connected device (unknown channel id)")
-        return name, self.channels[name].open(packet, associated_data)
+        return name, self.channels[name].open(packet, associated_data, check=check)
 
     def seal(self, device: str, plaintext: bytes, associated_data: bytes = b"") -> bytes:
         """Seal a packet for one connected device."""
