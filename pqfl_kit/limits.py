@@ -29,7 +29,10 @@ def real(name: str, value, low: float | None = None, high: float | None = None, 
     """``value`` as a finite Python ``float`` (not bool) inside ``[low, high]`` (open ends if asked)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an int too large for a float (10**400)
+        raise ValueError(f"{name} must be {_range(low, high, low_open, high_open) if low is not None or high is not None else 'a finite number'}, got a {len(str(abs(int(value))))}-digit number") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value}")
     too_low = low is not None and (value <= low if low_open else value < low)

@@ -11,6 +11,25 @@
   ready?", IEEE Security & Privacy 16(5), 2018): data is at risk if x + y > z.
 
 Qiskit is imported inside the functions that need it, so ``import pqfl_kit.threats`` is instant.
+
+Size limits (a ``ValueError`` naming the limit, checked before any circuit is built), chosen so
+that the largest allowed call runs in seconds on a 2 GB Binder pod:
+
+* ``N`` in ``SHOR_NS`` and 2..``MAX_COUNTING_QUBITS`` (12) counting qubits: at most 12 + 6 = 18
+  simulated qubits, a 2^18 x 16 B = 4 MB statevector.
+* ``shots`` 1..``MAX_SHOTS`` (100,000): Aer samples them in about 1.5 s; the counts hold at most
+  2^12 outcomes.
+* Grover: 2..6 qubits (64 amplitudes) and 0..``MAX_GROVER_ITERATIONS`` (50) iterations:
+  ``run_grover`` builds 51 circuits with 1,275 Grover steps in all, about 5 s at 6 qubits.
+* Theory only (no simulation): ``grover_optimal_iterations``/``grover_theory`` take up to
+  ``MAX_THEORY_QUBITS`` (512) qubits (2^512 still fits a float), ``grover_key_strength`` up to
+  ``MAX_KEY_BITS`` (65,536) bits.
+* Toy RSA: primes up to ``MAX_TOY_PRIME`` (65,536; trial division needs <= 256 steps), records
+  up to ``MAX_RECORD_BYTES`` (10,000 bytes); ``order_from_phase``/``factors_from_order`` take
+  ``N`` up to ``MAX_ORDER_N`` (2^20: at most a million modular powers, well under a second).
+* Seeds: ``None`` or a whole number in [0, 2^63 - 1] (Aer's range).
+
+Whole numbers may be numpy integers; bools and floats such as 1.5 are refused (``TypeError``).
 """
 from __future__ import annotations
 
@@ -20,16 +39,31 @@ from fractions import Fraction
 
 import numpy as np
 
+from pqfl_kit.limits import real, whole
+
 __all__ = [
     "SHOR_NS", "validate_shor_inputs", "shor_circuit", "run_shor", "ShorResult", "order_from_phase",
     "factors_from_order", "ToyRSAKey", "toy_rsa_key", "rsa_encrypt_record", "rsa_decrypt_record",
     "break_toy_rsa", "grover_circuit", "grover_optimal_iterations", "grover_theory",
     "run_grover", "GroverResult", "grover_key_strength", "mosca", "MoscaVerdict",
-    "HOSPITAL_CRYPTO", "RSA2048_ESTIMATES",
+    "HOSPITAL_CRYPTO", "RSA2048_ESTIMATES", "MAX_COUNTING_QUBITS", "MAX_SHOTS", "MAX_GROVER_ITERATIONS",
+    "MAX_THEORY_QUBITS", "MAX_KEY_BITS", "MAX_TOY_PRIME", "MAX_RECORD_BYTES", "MAX_ORDER_N",
 ]
 
 SHOR_NS = (15, 21, 33, 35)  # odd semiprimes the simulator handles in about a second
-MAX_COUNTING_QUBITS = 12
+MAX_COUNTING_QUBITS = 12  # + at most 6 work qubits: a 4 MB statevector
+MAX_SHOTS = 100_000  # ~1.5 s of Aer sampling at the largest Shor circuit
+MAX_GROVER_ITERATIONS = 50  # run_grover: 51 circuits, ~5 s at 6 qubits
+MAX_THEORY_QUBITS = 512  # formulas only: 2^512 fits a float
+MAX_KEY_BITS = 65_536
+MAX_TOY_PRIME = 65_536  # trial division up to 256
+MAX_RECORD_BYTES = 10_000
+MAX_ORDER_N = 2**20  # order_from_phase tries at most N modular powers
+MAX_SEED = 2**63 - 1
+
+
+def _seed(seed):
+    return None if seed is None else whole("seed", seed, 0, MAX_SEED)
 
 
 # --------------------------------------------------------------------------------------- Shor
@@ -37,10 +71,15 @@ def _work_qubits(N: int) -> int:
     return max(1, math.ceil(math.log2(N)))
 
 
-def validate_shor_inputs(N: int, a: int, n_count: int) -> None:
-    """Raise ValueError with a learner-friendly message if (N, a, n_count) cannot be run."""
-    if not all(isinstance(v, (int, np.integer)) for v in (N, a, n_count)):
+def validate_shor_inputs(N: int, a: int, n_count: int) -> tuple[int, int, int]:
+    """Raise ValueError with a learner-friendly message if (N, a, n_count) cannot be run.
+
+    Returns ``(N, a, n_count)`` as Python ints (numpy integers are accepted).
+    Limits: ``N`` in ``SHOR_NS``, ``1 < a < N``, ``2 <= n_count <= MAX_COUNTING_QUBITS`` (12).
+    """
+    if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (N, a, n_count)):
         raise TypeError("N, a and the number of counting qubits must be whole numbers.")
+    N, a, n_count = int(N), int(a), int(n_count)
     if N not in SHOR_NS:
         raise ValueError(f"N must be one of {SHOR_NS} (odd products of two primes small enough to simulate).")
     if not 1 < a < N:
@@ -50,7 +89,9 @@ def validate_shor_inputs(N: int, a: int, n_count: int) -> None:
         raise ValueError(f"a = {a} is not coprime to N = {N}: gcd({a}, {N}) = {g} is already a factor, "
                          f"no quantum computer needed. Pick an a with gcd(a, N) = 1.")
     if not 2 <= n_count <= MAX_COUNTING_QUBITS:
-        raise ValueError(f"Use between 2 and {MAX_COUNTING_QUBITS} counting qubits.")
+        raise ValueError(f"Use between 2 and {MAX_COUNTING_QUBITS} counting qubits (n_count, the limit "
+                         f"MAX_COUNTING_QUBITS = {MAX_COUNTING_QUBITS}), got {n_count}.")
+    return N, a, n_count
 
 
 def _controlled_modmul_matrix(multiplier: int, N: int, n_work: int) -> np.ndarray:
@@ -76,10 +117,10 @@ def shor_circuit(N: int, a: int, n_count: int = 8):
     matrix (a "compiled" oracle): a real machine needs a modular-arithmetic circuit of
     O(n^3) gates instead, which is where the millions of qubits of RSA-2048 estimates go.
     """
+    N, a, n_count = validate_shor_inputs(N, a, n_count)
     from qiskit import QuantumCircuit
     from qiskit.circuit.library import QFTGate, UnitaryGate
 
-    validate_shor_inputs(N, a, n_count)
     n_work = _work_qubits(N)
     qc = QuantumCircuit(n_count + n_work, n_count, name=f"shor_{N}_{a}")
     qc.h(range(n_count))
@@ -98,7 +139,11 @@ def order_from_phase(phase: float, N: int, a: int) -> int | None:
 
     Continued fractions give the closest fraction with denominator < N; if its denominator d
     is only a divisor of r (s and r shared a factor), small multiples of d are tried.
+    Limits: ``phase`` in [0, 1], ``2 <= N <= MAX_ORDER_N`` (2^20), ``0 <= a < N``.
     """
+    phase = real("phase", phase, 0.0, 1.0)
+    N = whole("N", N, 2, MAX_ORDER_N)
+    a = whole("a", a, 0, N - 1)
     if phase <= 0:
         return None
     d = Fraction(phase).limit_denominator(N - 1).denominator
@@ -109,7 +154,14 @@ def order_from_phase(phase: float, N: int, a: int) -> int | None:
 
 
 def factors_from_order(N: int, a: int, r: int | None) -> tuple[tuple[int, int] | None, str]:
-    """The classical last step of Shor: factors from the order r, or why this r fails."""
+    """The classical last step of Shor: factors from the order r, or why this r fails.
+
+    Limits: ``2 <= N <= MAX_ORDER_N`` (2^20), ``0 <= a < N``, ``r`` None or in [1, N].
+    """
+    N = whole("N", N, 2, MAX_ORDER_N)
+    a = whole("a", a, 0, N - 1)
+    if r is not None:
+        r = whole("r", r, 1, N)
     if r is None:
         return None, "no order found in this measurement"
     if pow(a, r, N) != 1:
@@ -153,7 +205,15 @@ class ShorResult:
 
 
 def run_shor(N: int = 15, a: int = 7, n_count: int = 8, *, shots: int = 1024, seed: int | None = 2026) -> ShorResult:
-    """Simulate order finding on Aer and run the classical post-processing on every outcome."""
+    """Simulate order finding on Aer and run the classical post-processing on every outcome.
+
+    Limits: ``N`` in ``SHOR_NS``, ``1 < a < N`` coprime to N, ``2 <= n_count <= MAX_COUNTING_QUBITS``
+    (12; 18 qubits in all, a 4 MB statevector), ``1 <= shots <= MAX_SHOTS`` (100,000),
+    ``seed`` None or in [0, 2**63 - 1]. Numpy integers are accepted.
+    """
+    N, a, n_count = validate_shor_inputs(N, a, n_count)
+    shots = whole("shots", shots, 1, MAX_SHOTS)
+    seed = _seed(seed)
     from qiskit import transpile
     from qiskit_aer import AerSimulator
 
@@ -187,6 +247,13 @@ class ToyRSAKey:
     e: int
     d: int | None = None  # None for a public key
 
+    def __post_init__(self) -> None:
+        n = whole("n", self.n, 6, MAX_TOY_PRIME ** 2)
+        object.__setattr__(self, "n", n)
+        object.__setattr__(self, "e", whole("e", self.e, 1, n))
+        if self.d is not None:
+            object.__setattr__(self, "d", whole("d", self.d, 1, n))
+
     @property
     def public(self) -> "ToyRSAKey":
         return ToyRSAKey(self.n, self.e)
@@ -197,10 +264,12 @@ def toy_rsa_key(p: int, q: int) -> ToyRSAKey:
 
     For N = 15, 21 or 35 every valid e is its own inverse modulo (p-1)(q-1), so the "private"
     exponent would equal the public one and nobody would need Shor: such moduli are refused.
+    Limits: ``p, q <= MAX_TOY_PRIME`` (65,536: trial division takes at most 256 steps).
     """
-    for v in (p, q):
+    p, q = whole("p", p, None, MAX_TOY_PRIME), whole("q", q, None, MAX_TOY_PRIME)
+    for name, v in (("p", p), ("q", q)):
         if v < 2 or any(v % k == 0 for k in range(2, int(v ** 0.5) + 1)):
-            raise ValueError(f"{v} is not a prime.")
+            raise ValueError(f"{name} = {v} is not a prime.")
     if p == q:
         raise ValueError("p and q must be different primes.")
     phi = (p - 1) * (q - 1)
@@ -216,7 +285,16 @@ def _digits_per_byte(n: int) -> int:
 
 
 def rsa_encrypt_record(record: str, key: ToyRSAKey) -> list[int]:
-    """Encrypt a short text record: every byte as base-N digits, each digit m -> m^e mod N."""
+    """Encrypt a short text record: every byte as base-N digits, each digit m -> m^e mod N.
+
+    Limit: at most ``MAX_RECORD_BYTES`` (10,000) bytes of UTF-8.
+    """
+    if not isinstance(record, str):
+        raise TypeError(f"record must be a string, got {type(record).__name__}.")
+    if not isinstance(key, ToyRSAKey):
+        raise TypeError(f"key must be a ToyRSAKey, got {type(key).__name__}.")
+    if len(record) > MAX_RECORD_BYTES or len(record.encode()) > MAX_RECORD_BYTES:
+        raise ValueError(f"record is longer than the limit MAX_RECORD_BYTES = {MAX_RECORD_BYTES:,} bytes.")
     width = _digits_per_byte(key.n)
     out = []
     for byte in record.encode():
@@ -226,12 +304,21 @@ def rsa_encrypt_record(record: str, key: ToyRSAKey) -> list[int]:
 
 
 def rsa_decrypt_record(ciphertext: list[int], key: ToyRSAKey) -> str:
-    """Decrypt with the private exponent d; raises ValueError if the key does not fit."""
+    """Decrypt with the private exponent d; raises ValueError if the key does not fit.
+
+    Limit: at most ``MAX_RECORD_BYTES`` (10,000) bytes' worth of ciphertext numbers, each in [0, N).
+    """
+    if not isinstance(key, ToyRSAKey):
+        raise TypeError(f"key must be a ToyRSAKey, got {type(key).__name__}.")
     if key.d is None:
         raise ValueError("This is a public key: decryption needs the private exponent d.")
     width = _digits_per_byte(key.n)
+    if len(ciphertext) > MAX_RECORD_BYTES * width:
+        raise ValueError(f"ciphertext is longer than the limit of MAX_RECORD_BYTES = {MAX_RECORD_BYTES:,} bytes "
+                         f"({MAX_RECORD_BYTES * width:,} numbers for this key).")
     if len(ciphertext) % width:
         raise ValueError("Ciphertext length does not match this key's block size.")
+    ciphertext = [whole("ciphertext number", c, 0, key.n - 1) for c in ciphertext]
     digits = [pow(c, key.d, key.n) for c in ciphertext]
     data = bytes(sum(d * key.n ** i for i, d in enumerate(digits[k:k + width])) % 256
                  for k in range(0, len(digits), width))
@@ -242,41 +329,82 @@ def rsa_decrypt_record(ciphertext: list[int], key: ToyRSAKey) -> str:
 
 
 def break_toy_rsa(public: ToyRSAKey, factors: tuple[int, int]) -> ToyRSAKey:
-    """Rebuild the private key from the public key and the factors Shor found."""
-    p, q = factors
+    """Rebuild the private key from the public key and the factors Shor found.
+
+    Limits: each factor in [2, MAX_TOY_PRIME] (65,536).
+    """
+    if not isinstance(public, ToyRSAKey):
+        raise TypeError(f"public must be a ToyRSAKey, got {type(public).__name__}.")
+    if not isinstance(factors, (tuple, list)) or len(factors) != 2:
+        raise TypeError("factors must be a pair (p, q), e.g. shor.factors.")
+    p, q = whole("p", factors[0], 2, MAX_TOY_PRIME), whole("q", factors[1], 2, MAX_TOY_PRIME)
     if p * q != public.n:
         raise ValueError(f"{p} × {q} != N = {public.n}: these are not the factors.")
     phi = (p - 1) * (q - 1)
+    if math.gcd(public.e, phi) != 1:
+        raise ValueError(f"e = {public.e} has no inverse modulo (p-1)(q-1) = {phi}: not a valid RSA key.")
     return ToyRSAKey(public.n, public.e, pow(public.e, -1, phi))
 
 
 # ----------------------------------------------------------------------------- Grover
 def grover_optimal_iterations(n_qubits: int, n_marked: int = 1) -> int:
-    """floor(pi/4 * sqrt(N/M)) iterations maximise the success probability (N&C eq. 6.17)."""
+    """floor(pi/4 * sqrt(N/M)) iterations maximise the success probability (N&C eq. 6.17).
+
+    Limits: ``1 <= n_qubits <= MAX_THEORY_QUBITS`` (512), ``1 <= n_marked <= 2**n_qubits``.
+    """
+    n_qubits = whole("n_qubits", n_qubits, 1, MAX_THEORY_QUBITS)
+    n_marked = whole("n_marked", n_marked, 1, 2 ** n_qubits)
     return max(1, math.floor(math.pi / 4 * math.sqrt(2 ** n_qubits / n_marked)))
 
 
 def grover_theory(n_qubits: int, iterations: int | np.ndarray) -> np.ndarray:
-    """P(success) = sin^2((2k+1) theta), sin theta = 1/sqrt(2^n) (one marked item)."""
+    """P(success) = sin^2((2k+1) theta), sin theta = 1/sqrt(2^n) (one marked item).
+
+    Limits: ``1 <= n_qubits <= MAX_THEORY_QUBITS`` (512); ``iterations`` in [0, 2**53] (a number
+    or an array of them, e.g. ``np.linspace`` for a smooth curve; beyond 2**53 a float cannot
+    tell k from k + 1).
+    """
+    n_qubits = whole("n_qubits", n_qubits, 1, MAX_THEORY_QUBITS)
+    scalar = np.ndim(iterations) == 0
+    if isinstance(iterations, bool) or (scalar and not isinstance(iterations, (int, float, np.number))):
+        raise TypeError(f"iterations must be a number or an array of numbers, got {type(iterations).__name__}.")
+    k = np.asarray(iterations)
+    if k.dtype.kind == "O":  # Python ints beyond int64
+        try:
+            k = k.astype(np.float64)
+        except (TypeError, ValueError, OverflowError):
+            raise TypeError("iterations must be numbers.") from None
+    if k.dtype.kind not in "iuf":
+        raise TypeError(f"iterations must be numbers, got an array of {k.dtype}.")
+    k = k.astype(np.float64)
+    if k.size and not (np.all(np.isfinite(k)) and np.all(k >= 0) and np.all(k <= 2.0**53)):
+        raise ValueError("iterations must be finite numbers in [0, 2**53 = 9,007,199,254,740,992].")
     theta = math.asin(1 / math.sqrt(2 ** n_qubits))
-    return np.sin((2 * np.asarray(iterations) + 1) * theta) ** 2
+    return np.sin((2 * k + 1) * theta) ** 2
 
 
-def _validate_grover(n_qubits: int, marked: int) -> None:
+def _validate_grover(n_qubits: int, marked: int) -> tuple[int, int]:
+    n_qubits, marked = whole("n_qubits", n_qubits), whole("marked", marked)
     if not 2 <= n_qubits <= 6:
-        raise ValueError("Grover here runs on 2 to 6 qubits.")
+        raise ValueError(f"Grover here runs on 2 to 6 qubits (n_qubits), got {n_qubits}.")
     if not 0 <= marked < 2 ** n_qubits:
         raise ValueError(f"The marked key must be between 0 and {2 ** n_qubits - 1} for {n_qubits} qubits.")
+    return n_qubits, marked
+
+
+def _iterations(name: str, value) -> int:
+    return whole(name, value, 0, MAX_GROVER_ITERATIONS)
 
 
 def grover_circuit(n_qubits: int, marked: int, iterations: int):
-    """Uniform superposition, then ``iterations`` x (oracle marking |marked>, diffusion)."""
+    """Uniform superposition, then ``iterations`` x (oracle marking |marked>, diffusion).
+
+    Limits: 2..6 qubits, ``0 <= marked < 2**n_qubits``, ``0 <= iterations <= MAX_GROVER_ITERATIONS`` (50).
+    """
+    n_qubits, marked = _validate_grover(n_qubits, marked)
+    iterations = _iterations("iterations", iterations)
     from qiskit import QuantumCircuit
     from qiskit.circuit.library import ZGate, grover_operator
-
-    _validate_grover(n_qubits, marked)
-    if iterations < 0:
-        raise ValueError("The number of iterations cannot be negative.")
     oracle = QuantumCircuit(n_qubits, name="oracle")
     zeros = [q for q in range(n_qubits) if not (marked >> q) & 1]
     if zeros:
@@ -305,13 +433,20 @@ class GroverResult:
 
 def run_grover(n_qubits: int = 4, marked: int = 11, max_iterations: int | None = None, *,
                shots: int = 512, seed: int | None = 2026) -> GroverResult:
-    """Success rate for 0..max_iterations Grover iterations, simulated and in theory."""
-    from qiskit import transpile
-    from qiskit_aer import AerSimulator
+    """Success rate for 0..max_iterations Grover iterations, simulated and in theory.
 
-    _validate_grover(n_qubits, marked)
+    Limits: 2..6 qubits (64 amplitudes), ``0 <= marked < 2**n_qubits``,
+    ``0 <= max_iterations <= MAX_GROVER_ITERATIONS`` (50: 51 circuits, ~5 s at 6 qubits; default
+    2 x the optimum + 1), ``1 <= shots <= MAX_SHOTS`` (100,000), ``seed`` None or in [0, 2**63 - 1].
+    """
+    n_qubits, marked = _validate_grover(n_qubits, marked)
     if max_iterations is None:
         max_iterations = 2 * grover_optimal_iterations(n_qubits) + 1
+    max_iterations = _iterations("max_iterations", max_iterations)
+    shots = whole("shots", shots, 1, MAX_SHOTS)
+    seed = _seed(seed)
+    from qiskit import transpile
+    from qiskit_aer import AerSimulator
     ks = list(range(0, max_iterations + 1))
     sim = AerSimulator(seed_simulator=seed)
     circuits = transpile([grover_circuit(n_qubits, marked, k) for k in ks], sim, optimization_level=1)
@@ -322,7 +457,11 @@ def run_grover(n_qubits: int = 4, marked: int = 11, max_iterations: int | None =
 
 
 def grover_key_strength(key_bits: int) -> dict:
-    """Classical brute force costs 2^k trials; Grover ~ (pi/4) 2^(k/2) sequential iterations."""
+    """Classical brute force costs 2^k trials; Grover ~ (pi/4) 2^(k/2) sequential iterations.
+
+    Limit: ``1 <= key_bits <= MAX_KEY_BITS`` (65,536).
+    """
+    key_bits = whole("key_bits", key_bits, 1, MAX_KEY_BITS)
     return {"key_bits": key_bits, "classical_log2": key_bits,
             "grover_log2": round(key_bits / 2 + math.log2(math.pi / 4), 1)}
 

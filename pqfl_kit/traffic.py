@@ -26,6 +26,15 @@ Windows never overlap, so a random split of windows shares no time step between 
 ``load_csv`` brings a real IoMT dataset (flow metrics + biometrics + a label column) into the
 same :class:`TrafficDataset` shape.
 
+Size limits (a ``ValueError`` naming the limit, before any work starts), chosen so that the
+largest allowed call still runs in a 2 GB Binder pod: ``MAX_DEVICES`` = 1,000 devices,
+``MAX_WINDOWS_PER_DEVICE`` = 100,000 windows, ``MAX_WINDOW`` = 1,000 steps per window, and
+``MAX_STEPS`` = 4,000,000 time steps in one call (devices x windows x window). At the maximum,
+``generate`` returns 4e6 x 9 features x 4 bytes = 144 MB of float32 windows and peaks near
+450 MB (the float64 stream of one device, the per-device parts and their concatenation), in
+about 8 s. ``load_csv`` allows at most ``MAX_STEPS`` x 9 = 36,000,000 window values (144 MB).
+Seeds are whole numbers in [0, 2^63 - 1] (``split``: [0, 2^32 - 1], scikit-learn's range).
+
 Public API (other parts of the kit rely on it): ``FEATURES``, ``KINDS``, ``SUBKINDS``,
 ``TrafficDataset``, ``Window``, ``generate``, ``stream``, ``split``, ``split_by_device``,
 ``Standardizer``, ``load_csv``, ``plot_kinds``.
@@ -40,12 +49,20 @@ from typing import Iterator, Mapping, Sequence
 import numpy as np
 
 from pqfl_kit import SEED
+from pqfl_kit.limits import real, whole
 
 __all__ = [
     "NETWORK_FEATURES", "VITAL_FEATURES", "FEATURES", "UNITS", "KINDS", "SUBKINDS",
     "TrafficDataset", "Window", "Standardizer",
     "generate", "stream", "split", "split_by_device", "load_csv", "plot_kinds",
+    "MAX_DEVICES", "MAX_WINDOWS_PER_DEVICE", "MAX_WINDOW", "MAX_STEPS",
 ]
+
+MAX_DEVICES = 1_000  # devices (patients) in one generate call
+MAX_WINDOWS_PER_DEVICE = 100_000  # windows per device
+MAX_WINDOW = 1_000  # time steps per window (also rows per window in load_csv)
+MAX_STEPS = 4_000_000  # time steps per call: 4e6 x 9 features x 4 B = 144 MB of float32, ~450 MB peak
+MAX_SEED = 2**63 - 1
 
 NETWORK_FEATURES = ("delay_ms", "rssi_dbm", "loss_rate", "tx_time_ms", "ber")
 VITAL_FEATURES = ("heart_rate", "spo2", "glucose", "bp_sys")
@@ -141,18 +158,31 @@ class Window:
     subkind: str
 
 
-def _check_range(name: str, value: float, low: float, high: float) -> None:
-    if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}.")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}, got {value}.")
+def _check_range(name: str, value: float, low: float, high: float) -> float:
+    return real(name, value, low, high)
 
 
-def _check_count(name: str, value: int, low: int) -> None:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-        raise TypeError(f"{name} must be a whole number, got {type(value).__name__}.")
-    if value < low:
-        raise ValueError(f"{name} must be at least {low}, got {value}.")
+def _check_count(name: str, value: int, low: int, high: int) -> int:
+    return whole(name, value, low, high)
+
+
+def _check_steps(what: str, steps: int) -> None:
+    if steps > MAX_STEPS:
+        raise ValueError(f"{what} = {steps:,} time steps is above the limit MAX_STEPS = {MAX_STEPS:,} "
+                         f"(about {MAX_STEPS * len(FEATURES) * 4 >> 20} MB of windows): ask for fewer.")
+
+
+def _check_generate_args(n_devices, windows_per_device, window, anomaly_rate, difficulty, dirichlet_alpha,
+                         seed) -> tuple:
+    n_devices = _check_count("n_devices", n_devices, 1, MAX_DEVICES)
+    windows_per_device = _check_count("windows_per_device", windows_per_device, 1, MAX_WINDOWS_PER_DEVICE)
+    window = _check_count("window", window, 4, MAX_WINDOW)
+    anomaly_rate = _check_range("anomaly_rate", anomaly_rate, 0.0, 1.0)
+    difficulty = _check_range("difficulty", difficulty, 0.0, 1.0)
+    if dirichlet_alpha is not None:
+        dirichlet_alpha = _check_range("dirichlet_alpha", dirichlet_alpha, 1e-3, 1e6)
+    seed = whole("seed", seed, 0, MAX_SEED)
+    return n_devices, windows_per_device, window, anomaly_rate, difficulty, dirichlet_alpha, seed
 
 
 def _ar1(rng: np.random.Generator, n: int, sd: float, phi: float = 0.9) -> np.ndarray:
@@ -288,14 +318,17 @@ def generate(n_devices: int = 12, windows_per_device: int = 300, *, window: int 
             each device mostly shows one kind (strongly non-IID), large (100) or ``None`` means
             every device shows all kinds equally.
         seed: the same seed gives the same data.
+
+    Limits (``ValueError`` otherwise): ``1 <= n_devices <= MAX_DEVICES`` (1,000),
+    ``1 <= windows_per_device <= MAX_WINDOWS_PER_DEVICE`` (100,000), ``4 <= window <= MAX_WINDOW``
+    (1,000), ``n_devices * windows_per_device * window <= MAX_STEPS`` (4,000,000 steps: 144 MB of
+    float32 windows, ~450 MB peak), rates in [0, 1], ``dirichlet_alpha`` in [0.001, 1e6],
+    ``0 <= seed <= 2**63 - 1``. Whole numbers may be numpy integers; bools are refused.
     """
-    _check_count("n_devices", n_devices, 1)
-    _check_count("windows_per_device", windows_per_device, 1)
-    _check_count("window", window, 4)
-    _check_range("anomaly_rate", anomaly_rate, 0.0, 1.0)
-    _check_range("difficulty", difficulty, 0.0, 1.0)
-    if dirichlet_alpha is not None:
-        _check_range("dirichlet_alpha", dirichlet_alpha, 1e-3, 1e6)
+    (n_devices, windows_per_device, window, anomaly_rate, difficulty, dirichlet_alpha,
+     seed) = _check_generate_args(n_devices, windows_per_device, window, anomaly_rate, difficulty,
+                                  dirichlet_alpha, seed)
+    _check_steps("n_devices x windows_per_device x window", n_devices * windows_per_device * window)
     rng = np.random.default_rng(seed)
     mixes = _mixes(rng, n_devices, dirichlet_alpha)
     parts = []
@@ -316,14 +349,27 @@ def stream(device: int, n_windows: int = 100, *, window: int = 20, anomaly_rate:
 
     Device ``d`` with the same arguments streams the same windows ``generate`` would give it
     (``generate`` draws the kind mixes for all devices first, so pass the same ``dirichlet_alpha``
-    and a ``device`` below the ``n_devices`` you compare with).
+    and a ``device`` below the ``n_devices`` you compare with). Only device ``d``'s stream is
+    generated. The arguments are checked when ``stream`` is called, not at the first window.
+
+    Limits (``ValueError`` otherwise): ``0 <= device < MAX_DEVICES`` (1,000),
+    ``1 <= n_windows <= MAX_WINDOWS_PER_DEVICE`` (100,000), ``4 <= window <= MAX_WINDOW`` (1,000),
+    ``n_windows * window <= MAX_STEPS`` (4,000,000), and the other limits of :func:`generate`.
     """
-    _check_count("device", device, 0)
-    data = generate(device + 1, n_windows, window=window, anomaly_rate=anomaly_rate,
-                    difficulty=difficulty, dirichlet_alpha=dirichlet_alpha, seed=seed)
-    mine = data.subset(data.device == device)
-    for i in range(len(mine)):
-        yield Window(device, int(mine.start[i]), mine.X[i], int(mine.y[i]), str(mine.kind[i]), str(mine.subkind[i]))
+    device = _check_count("device", device, 0, MAX_DEVICES - 1)
+    n_windows = _check_count("n_windows", n_windows, 1, MAX_WINDOWS_PER_DEVICE)
+    _, n_windows, window, anomaly_rate, difficulty, dirichlet_alpha, seed = _check_generate_args(
+        device + 1, n_windows, window, anomaly_rate, difficulty, dirichlet_alpha, seed)
+    _check_steps("n_windows x window", n_windows * window)
+    return _stream(device, n_windows, window, anomaly_rate, difficulty, dirichlet_alpha, seed)
+
+
+def _stream(device, n_windows, window, anomaly_rate, difficulty, dirichlet_alpha, seed) -> Iterator[Window]:
+    mix = _mixes(np.random.default_rng(seed), device + 1, dirichlet_alpha)[device]  # as generate draws it
+    X, kind, sub, _, _ = _one_device(np.random.default_rng([seed, device]), n_windows, window, anomaly_rate,
+                                     difficulty, mix)
+    for i in range(n_windows):
+        yield Window(device, i * window, X[i], int(kind[i] != "normal"), str(kind[i]), str(sub[i]))
 
 
 def split(data: TrafficDataset, *, test_size: float = 0.2, val_size: float = 0.1,
@@ -331,12 +377,14 @@ def split(data: TrafficDataset, *, test_size: float = 0.2, val_size: float = 0.1
     """Split windows into (train, validation, test), stratified by anomaly kind.
 
     Windows never overlap, so no time step is in two parts. Fit the :class:`Standardizer` on
-    the train part only.
+    the train part only. Limits: ``test_size`` in [0.01, 0.9], ``val_size`` in [0, 0.9], their
+    sum below 0.95, ``0 <= seed <= 2**32 - 1`` (scikit-learn's range).
     """
     from sklearn.model_selection import train_test_split
 
-    _check_range("test_size", test_size, 0.01, 0.9)
-    _check_range("val_size", val_size, 0.0, 0.9)
+    test_size = _check_range("test_size", test_size, 0.01, 0.9)
+    val_size = _check_range("val_size", val_size, 0.0, 0.9)
+    seed = whole("seed", seed, 0, 2**32 - 1)
     if test_size + val_size >= 0.95:
         raise ValueError("test_size + val_size must leave some windows for training.")
     index = np.arange(len(data))
@@ -388,6 +436,22 @@ class Standardizer:
 _NORMAL_LABELS = {"0", "0.0", "normal", "benign", "false", "no"}
 
 
+def _numeric(column):
+    """A CSV column as float64; text becomes NaN, numbers beyond float64 (a 400-digit integer) become inf."""
+    import pandas as pd
+
+    try:
+        return pd.to_numeric(column, errors="coerce").astype(np.float64)
+    except (OverflowError, ValueError, TypeError):  # pandas refuses ints beyond float64 instead of coercing them
+        def one(value) -> float:
+            try:
+                return float(str(value).strip())  # float("9" * 400) is inf
+            except (OverflowError, ValueError):
+                return float("nan")
+
+        return column.map(one).astype(np.float64)
+
+
 def load_csv(path: str | PathLike, *, features: Mapping[str, str] | Sequence[str], label: str,
              device: str | None = None, kind: str | None = None, window: int = 20,
              stride: int | None = None, normal_labels: Sequence[str] = tuple(_NORMAL_LABELS)) -> TrafficDataset:
@@ -405,16 +469,21 @@ def load_csv(path: str | PathLike, *, features: Mapping[str, str] | Sequence[str
         stride: rows between window starts (default ``window``: no overlap, no leakage).
 
     Raises ``FileNotFoundError`` for a missing file and ``ValueError`` for an unreadable file,
-    missing or non-numeric columns, or too few rows for one window.
+    missing or non-numeric columns, infinite values or values beyond float32 (+-3.4e38, e.g. a
+    400-digit number; the message names the row and column), or too few rows for one window.
+
+    Limits (``ValueError`` otherwise): ``1 <= window <= MAX_WINDOW`` (1,000),
+    ``1 <= stride <= MAX_STEPS`` (4,000,000), and at most ``MAX_STEPS * 9`` = 36,000,000 window
+    values (windows x window x features: 144 MB of float32), checked before any window is built.
     """
     import pandas as pd
 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No CSV file at {path}.")
-    _check_count("window", window, 1)
+    window = _check_count("window", window, 1, MAX_WINDOW)
     stride = window if stride is None else stride
-    _check_count("stride", stride, 1)
+    stride = _check_count("stride", stride, 1, MAX_STEPS)
     if isinstance(features, Mapping):
         names, columns = list(features.keys()), list(features.values())
     elif isinstance(features, (list, tuple)) and all(isinstance(c, str) for c in features):
@@ -432,11 +501,17 @@ def load_csv(path: str | PathLike, *, features: Mapping[str, str] | Sequence[str
     if missing:
         raise ValueError(f"{path.name} has no column(s) {missing}; it has {list(frame.columns)}. "
                          "Fix the column mapping.")
-    values = frame[columns].apply(pd.to_numeric, errors="coerce")
+    values = frame[columns].apply(_numeric)
     bad = [c for c in columns if values[c].isna().any()]
     if bad:
         rows = int(values[bad].isna().any(axis=1).sum())
         raise ValueError(f"column(s) {bad} hold empty or non-numeric values in {rows} row(s): clean them first.")
+    finite = np.isfinite(values.to_numpy(dtype=np.float64)) & (values.abs() <= np.finfo(np.float32).max).to_numpy()
+    if not finite.all():
+        r, c = (int(i) for i in np.argwhere(~finite)[0])
+        raise ValueError(f"column {columns[c]!r} holds {values.iat[r, c]:g} in data row {r + 1} (line {r + 2} of "
+                         f"{path.name}), and {int((~finite).sum())} value(s) in all are infinite or beyond the float32 "
+                         "range (+-3.4e38): clean them first.")
     for column, what in ((label, "label"), (device, "device id"), (kind, "kind")):
         if column and (frame[column].isna().any() or frame[column].astype(str).str.strip().eq("").any()):
             rows = int((frame[column].isna() | frame[column].astype(str).str.strip().eq("")).sum())
@@ -447,6 +522,12 @@ def load_csv(path: str | PathLike, *, features: Mapping[str, str] | Sequence[str
     groups = frame[device].astype(str).to_numpy() if device else np.zeros(len(frame), dtype=int)
     matrix = values.to_numpy(dtype=np.float32)
     row_kind = frame[kind].astype(str).to_numpy() if kind else np.where(row_y, "anomaly", "normal")
+    sizes = pd.Series(groups).value_counts().to_numpy()
+    n_windows = int(np.sum(np.maximum(0, (sizes - window) // stride + 1)))
+    if n_windows * window * len(columns) > MAX_STEPS * len(FEATURES):
+        raise ValueError(f"{path.name} would give {n_windows:,} windows x {window} rows x {len(columns)} features = "
+                         f"{n_windows * window * len(columns):,} values, above the limit of "
+                         f"{MAX_STEPS * len(FEATURES):,} (MAX_STEPS x 9, 144 MB): raise stride or lower window.")
     X, y, kinds, devices, starts = [], [], [], [], []
     for g in pd.unique(groups):
         rows = np.flatnonzero(groups == g)
@@ -468,13 +549,16 @@ def load_csv(path: str | PathLike, *, features: Mapping[str, str] | Sequence[str
 
 def plot_kinds(data: TrafficDataset, features: Sequence[str] = ("delay_ms", "loss_rate", "heart_rate", "spo2"),
                seed: int = SEED):
-    """A figure: one example window of each kind (columns) for a few features (rows)."""
+    """A figure: one example window of each kind (columns) for a few features (rows).
+
+    ``seed`` (which example is shown) is a whole number in [0, 2**63 - 1].
+    """
     import matplotlib.pyplot as plt
 
     missing = [f for f in features if f not in data.features]
     if missing:
         raise ValueError(f"unknown feature(s) {missing}; choose from {list(data.features)}.")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(whole("seed", seed, 0, MAX_SEED))
     kinds = [k for k in KINDS if np.any(data.kind == k)]
     fig, axes = plt.subplots(len(features), len(kinds), figsize=(2.6 * len(kinds), 1.7 * len(features)),
                              sharex=True, squeeze=False)

@@ -20,7 +20,7 @@ def test_whole():
 def test_real():
     assert real("p", 0.5, 0, 1) == 0.5 and real("p", np.float32(0.25), 0, 1) == 0.25 and real("p", 1, 0, 1) == 1.0
     for bad, kind in ((True, TypeError), ("0.5", TypeError), (float("nan"), ValueError), (float("inf"), ValueError),
-                      (-0.1, ValueError), (1.5, ValueError)):
+                      (-0.1, ValueError), (1.5, ValueError), (10**400, ValueError)):
         with pytest.raises(kind, match="p must"):
             real("p", bad, 0, 1)
     with pytest.raises(ValueError, match=r"p must be in \(0, 1\]"):

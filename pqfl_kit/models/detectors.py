@@ -24,6 +24,19 @@ Public API (the federated-learning and hospital layers rely on it):
 Model size: the bytes of the deployable artifact (parameters as float32, or the ``.tflite``
 file from :mod:`pqfl_kit.models.tinyml`), not the ``.keras`` file, which also stores the
 optimizer state.
+
+Size limits (a ``ValueError`` naming the limit, before Keras builds or fits anything), chosen
+so that the largest allowed model trains in a 2 GB Binder pod:
+
+* ``window`` <= ``MAX_WINDOW`` (1,000 steps, as in :mod:`pqfl_kit.traffic`), ``n_features`` <=
+  ``MAX_FEATURES`` (256), ``units`` <= ``MAX_UNITS`` (1,024), ``batch_size`` <= ``MAX_BATCH_SIZE``
+  (4,096), ``epochs`` and ``patience`` <= ``MAX_EPOCHS`` (500), ``learning_rate`` in (0, 1],
+  ``dropout`` in [0, 1), seeds in [0, 2^63 - 1]; ``unroll=True`` needs ``window`` <=
+  ``MAX_UNROLL_WINDOW`` (100: XLA compiles every unrolled step).
+* ``MAX_PARAMETERS`` = 5,000,000 weights (20 MB of float32; weights + gradients + Adam's two
+  moments = 80 MB), estimated from the architecture before it is built.
+* ``MAX_ACTIVATIONS`` = 64,000,000 floats per training batch (256 MB; about batch x window x
+  (n_features + 8 x units) for LSTM/GRU, which keep every step's gates for backpropagation).
 """
 from __future__ import annotations
 
@@ -34,13 +47,26 @@ from typing import Callable
 import numpy as np
 
 from pqfl_kit import SEED
+from pqfl_kit.limits import real, whole
 from pqfl_kit.traffic import Standardizer, TrafficDataset
 
 import keras  # noqa: E402  (the package sets KERAS_BACKEND=jax before this import)
 
 __all__ = ["ARCHITECTURES", "OPTIMIZERS", "PAPER", "build_model", "train_detector", "evaluate",
            "Detector", "Metrics", "comparison_table", "free_backend_memory", "parameter_bytes",
-           "seed_everything"]
+           "seed_everything", "MAX_WINDOW", "MAX_FEATURES", "MAX_UNITS", "MAX_BATCH_SIZE", "MAX_EPOCHS",
+           "MAX_UNROLL_WINDOW", "MAX_PARAMETERS", "MAX_ACTIVATIONS"]
+
+MAX_WINDOW = 1_000  # = pqfl_kit.traffic.MAX_WINDOW
+MAX_FEATURES = 256
+MAX_UNITS = 1_024
+MAX_BATCH_SIZE = 4_096
+MAX_EPOCHS = 500
+MAX_UNROLL_WINDOW = 100
+MAX_PARAMETERS = 5_000_000  # 20 MB of float32 weights, ~80 MB with gradients and Adam's moments
+MAX_ACTIVATIONS = 64_000_000  # floats kept per training batch: 256 MB
+MAX_SEED = 2**63 - 1
+_DEFAULT_UNITS = {"tinyml": 16, "lstm": 32, "gru": 32}
 
 ARCHITECTURES = ("tinyml", "lstm", "gru")
 OPTIMIZERS = ("adam", "nadam", "rmsprop")
@@ -61,6 +87,32 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
     return value.lower()
 
 
+def _estimate_parameters(arch: str, window: int, n_features: int, units: int) -> int:
+    """Upper estimate of the weights :func:`build_model` creates (LSTM's 4 gates bound GRU's 3)."""
+    if arch == "tinyml":
+        return window * n_features * units + 4 * units + 8 * units + 8 + 9
+    return 4 * units * (units + n_features + 2) + 4 * units + 16 * units + 16 + 17
+
+
+def _estimate_activations(arch: str, batch: int, window: int, n_features: int, units: int) -> int:
+    """Floats one training batch keeps for backpropagation (recurrent layers keep every step)."""
+    if arch == "tinyml":
+        return batch * (window * n_features + 4 * units + 16)
+    return batch * window * (n_features + 8 * units)
+
+
+def _check_parameters(arch: str, window: int, n_features: int, units: int) -> None:
+    n = _estimate_parameters(arch, window, n_features, units)
+    if n > MAX_PARAMETERS:
+        raise ValueError(f"a {arch} model with window={window}, n_features={n_features}, units={units} would have "
+                         f"about {n:,} weights, above the limit MAX_PARAMETERS = {MAX_PARAMETERS:,} (20 MB of "
+                         "float32): lower units, window or n_features.")
+
+
+def _seed(seed) -> int:
+    return whole("seed", seed, 0, MAX_SEED)
+
+
 def _optimizer(name: str, learning_rate: float):
     return {"adam": keras.optimizers.Adam, "nadam": keras.optimizers.Nadam,
             "rmsprop": keras.optimizers.RMSprop}[name](learning_rate=learning_rate)
@@ -76,6 +128,7 @@ def seed_everything(seed: int) -> None:
     from keras.src.backend.common import global_state
     from keras.src.random import seed_generator
 
+    seed = _seed(seed)
     global_state.set_global_attribute("global_random_seed", int(seed))
     global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
     random.seed(int(seed))
@@ -97,29 +150,42 @@ def build_model(arch: str, window: int, n_features: int, *, optimizer: str = "ad
         unroll, batch_size: for export only: an unrolled recurrent layer with a fixed batch size
             converts to plain LiteRT ops (export with ``dropout=0``: Dropout is the identity at
             inference, and its random-state variable cannot be converted).
+
+    Limits (``ValueError`` otherwise): ``1 <= window <= MAX_WINDOW`` (1,000),
+    ``1 <= n_features <= MAX_FEATURES`` (256), ``units`` None or in [1, MAX_UNITS] (1,024),
+    ``learning_rate`` in (0, 1], ``dropout`` in [0, 1), ``0 <= seed <= 2**63 - 1``,
+    ``batch_size`` None or in [1, MAX_BATCH_SIZE] (4,096), ``window <= MAX_UNROLL_WINDOW`` (100)
+    when unrolling a recurrent layer, and at most ``MAX_PARAMETERS`` (5,000,000) weights.
     """
     arch = _check_choice("architecture", arch, ARCHITECTURES)
     optimizer = _check_choice("optimizer", optimizer, OPTIMIZERS)
-    for name, value in (("window", window), ("n_features", n_features)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive whole number, got {value!r}.")
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
-    if not learning_rate > 0:
-        raise ValueError(f"learning_rate must be positive, got {learning_rate}.")
+    window = whole("window", window, 1, MAX_WINDOW)
+    n_features = whole("n_features", n_features, 1, MAX_FEATURES)
+    units = _DEFAULT_UNITS[arch] if units is None else whole("units", units, 1, MAX_UNITS)
+    dropout = real("dropout", dropout, 0.0, 1.0, high_open=True)
+    learning_rate = real("learning_rate", learning_rate, 0.0, 1.0, low_open=True)
+    seed = _seed(seed)
+    if not isinstance(unroll, (bool, np.bool_)):
+        raise TypeError(f"unroll must be True or False, got {unroll!r}.")
+    if unroll and arch != "tinyml" and window > MAX_UNROLL_WINDOW:
+        raise ValueError(f"unroll=True copies the recurrent layer once per step: window must be <= "
+                         f"MAX_UNROLL_WINDOW = {MAX_UNROLL_WINDOW}, got {window}.")
+    if batch_size is not None:
+        batch_size = whole("batch_size", batch_size, 1, MAX_BATCH_SIZE)
+    _check_parameters(arch, window, n_features, units)
     seed_everything(seed)
     layers = keras.layers
     inputs = keras.Input((window, n_features), batch_size=batch_size, name="window")
     if arch == "tinyml":
         x = layers.Flatten()(inputs)
-        x = layers.Dense(units or 16, use_bias=False)(x)
+        x = layers.Dense(units, use_bias=False)(x)
         x = layers.BatchNormalization()(x)
         x = layers.Activation("relu")(x)
         x = layers.Dropout(dropout)(x) if dropout else x
         x = layers.Dense(8, activation="relu")(x)
     else:
         recurrent = layers.LSTM if arch == "lstm" else layers.GRU
-        x = recurrent(units or 32, unroll=unroll)(inputs)
+        x = recurrent(units, unroll=bool(unroll))(inputs)
         x = layers.BatchNormalization()(x)
         x = layers.Dropout(dropout)(x) if dropout else x
         x = layers.Dense(16, activation="relu")(x)
@@ -131,7 +197,11 @@ def build_model(arch: str, window: int, n_features: int, *, optimizer: str = "ad
 
 
 def parameter_bytes(model: keras.Model, bytes_per_weight: int = 4) -> int:
-    """Bytes of the inference weights (float32 by default): the size of a deployable model."""
+    """Bytes of the inference weights (float32 by default): the size of a deployable model.
+
+    Limit: ``1 <= bytes_per_weight <= 8``.
+    """
+    bytes_per_weight = whole("bytes_per_weight", bytes_per_weight, 1, 8)
     return int(sum(int(np.prod(w.shape)) for w in model.weights) * bytes_per_weight)
 
 
@@ -189,7 +259,8 @@ class Detector:
         return self.model.predict(np.asarray(X, dtype=np.float32), verbose=0, batch_size=1024).reshape(-1)
 
     def predict(self, windows, threshold: float = 0.5) -> np.ndarray:
-        """1 where the score exceeds ``threshold`` (anomalous), else 0."""
+        """1 where the score exceeds ``threshold`` (anomalous), else 0. ``threshold`` is in [0, 1]."""
+        threshold = real("threshold", threshold, 0.0, 1.0)
         return (self.score(windows) > threshold).astype(np.int8)
 
     @property
@@ -211,11 +282,38 @@ def train_detector(arch: str, train: TrafficDataset, val: TrafficDataset, *, opt
     Early stopping watches the validation loss and restores the best weights. ``progress``:
     ``True`` shows a tqdm bar, a callable gets ``(epoch, epochs, logs)`` after every epoch.
     Pass ``model`` (from :func:`build_model`) to reuse an already compiled model.
+
+    Limits (``ValueError`` otherwise): ``1 <= epochs <= MAX_EPOCHS`` (500),
+    ``1 <= batch_size <= MAX_BATCH_SIZE`` (4,096), ``0 <= patience <= MAX_EPOCHS``,
+    ``learning_rate`` in (0, 1], ``0 <= seed <= 2**63 - 1``, the limits of :func:`build_model` for
+    the windows' shape, and at most ``MAX_ACTIVATIONS`` (64,000,000 floats, 256 MB) per batch:
+    about batch x window x (n_features + 8 x units) for LSTM/GRU.
     """
     arch = _check_choice("architecture", arch, ARCHITECTURES)
     optimizer = _check_choice("optimizer", optimizer, OPTIMIZERS)
-    if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 1:
-        raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}.")
+    epochs = whole("epochs", epochs, 1, MAX_EPOCHS)
+    batch_size = whole("batch_size", batch_size, 1, MAX_BATCH_SIZE)
+    patience = whole("patience", patience, 0, MAX_EPOCHS)
+    learning_rate = real("learning_rate", learning_rate, 0.0, 1.0, low_open=True)
+    seed = _seed(seed)
+    if not (isinstance(progress, bool) or callable(progress)):
+        raise TypeError(f"progress must be True, False or a callable, got {type(progress).__name__}.")
+    for name, part in (("train", train), ("val", val)):
+        if not isinstance(part, TrafficDataset):
+            raise TypeError(f"{name} must be a TrafficDataset (see pqfl_kit.traffic.split), got {type(part).__name__}.")
+    if model is not None and not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model from build_model, got {type(model).__name__}.")
+    window = whole("window", train.window, 1, MAX_WINDOW)
+    n_features = whole("n_features", train.n_features, 1, MAX_FEATURES)
+    units = _DEFAULT_UNITS[arch] if model is None else max(
+        [int(getattr(layer, "units", 0)) for layer in model.layers] + [1])
+    if model is None:
+        _check_parameters(arch, window, n_features, units)
+    floats = _estimate_activations(arch, min(batch_size, max(len(train), 1)), window, n_features, units)
+    if floats > MAX_ACTIVATIONS:
+        raise ValueError(f"batch_size={batch_size} with windows of {window} x {n_features} and {units} units keeps "
+                         f"about {floats:,} floats per batch, above the limit MAX_ACTIVATIONS = {MAX_ACTIVATIONS:,} "
+                         "(256 MB): lower batch_size.")
     if len(train) == 0 or len(val) == 0:
         raise ValueError("train and val must both hold windows: check the split sizes.")
     if len(np.unique(train.y)) < 2:
@@ -229,7 +327,7 @@ def train_detector(arch: str, train: TrafficDataset, val: TrafficDataset, *, opt
         callbacks.append(_Progress(epochs, progress if callable(progress) else None, f"{arch}/{optimizer}"))
     seed_everything(seed)
     start = time.perf_counter()
-    fit = model.fit(scaler.transform(train), train.y.astype(np.float32), epochs=int(epochs), batch_size=batch_size,
+    fit = model.fit(scaler.transform(train), train.y.astype(np.float32), epochs=epochs, batch_size=batch_size,
                     validation_data=(scaler.transform(val), val.y.astype(np.float32)),
                     callbacks=callbacks, verbose=0, shuffle=True)
     seconds = time.perf_counter() - start
@@ -286,13 +384,17 @@ def free_backend_memory() -> int:
 
 
 def evaluate(detector: Detector, test: TrafficDataset, threshold: float = 0.5) -> Metrics:
-    """Accuracy, precision, recall, F1, ROC-AUC and confusion matrix on held-out windows."""
+    """Accuracy, precision, recall, F1, ROC-AUC and confusion matrix on held-out windows.
+
+    Limit: ``threshold`` strictly between 0 and 1.
+    """
     from sklearn import metrics as skm
 
+    threshold = real("threshold", threshold, 0.0, 1.0, low_open=True, high_open=True)
+    if not isinstance(test, TrafficDataset):
+        raise TypeError(f"test must be a TrafficDataset, got {type(test).__name__}.")
     if len(test) == 0:
         raise ValueError("the test split is empty.")
-    if not 0.0 < threshold < 1.0:
-        raise ValueError(f"threshold must be between 0 and 1, got {threshold}.")
     scores = detector.score(test)
     pred = (scores > threshold).astype(np.int8)
     y = test.y.astype(np.int8)
