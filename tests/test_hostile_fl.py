@@ -349,3 +349,21 @@ def test_keygen_creates_secrets_0600_in_a_0700_folder(tmp_path, monkeypatch):
     for bad in (0, -1, 10**9, 1.5, True):
         with pytest.raises((ValueError, TypeError), match="n_clients"):
             node.keygen(tmp_path / "k2", bad)
+
+
+def test_a_hello_under_another_clients_name_is_refused():
+    """The aggregator answers on the queue the clear header names: it must be the hello's own device."""
+    from pqfl_kit.fl import secure
+
+    inbox, devices = secure.federation(["c0", "c1"])
+    from pqfl_kit.pqc.channel import Device
+
+    d0 = devices["c0"]
+    fresh = Device(d0.identity, inbox.gateway.identity.public_key)
+    _, _, hello = secure._unframe(secure.client_hello(fresh))
+    relabelled = secure._frame({"client": "c1", "step": "hello"}, hello)[1]
+    with pytest.raises(secure.SecurityError) as error:
+        inbox.respond(relabelled)
+    assert error.value.reason == "malformed" and inbox.rejected["malformed"] == 1
+    client, _ = inbox.respond(secure.client_hello(fresh))  # the honest copy still gets its answer
+    assert client == "c0"

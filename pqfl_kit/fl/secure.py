@@ -43,7 +43,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pqfl_kit.fl import wire
-from pqfl_kit.pqc.channel import ChannelError, Device, Gateway, HandshakeError, SecureChannel
+from pqfl_kit.pqc.channel import ChannelError, Device, Gateway, HandshakeError, SecureChannel, hello_device
 from pqfl_kit.pqc.sig import Identity, SignatureError, generate_identity, verify
 
 __all__ = ["REJECT_REASONS", "UPDATE_CONTEXT", "MAX_HEADER_BYTES", "MAX_HEADER_DEPTH", "SecurityError", "Verdict", "Inbox", "federation", "join",
@@ -207,6 +207,8 @@ class Inbox:
         try:
             _, header, client_hello_ = _unframe(message)
             client = str(header.get("client", ""))
+            if hello_device(client_hello_) != client:  # the reply goes to the header's queue: they must agree
+                raise SecurityError("malformed", f"header names {client!r} but the ClientHello comes from another device")
             server_hello = self._gate().respond(client_hello_)
         except SecurityError as error:
             raise self._count(error) from None

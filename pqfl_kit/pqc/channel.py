@@ -54,7 +54,7 @@ from .kem import KEM_SIZES, Kem, KemError
 from .sig import SIG_SIZES, Identity, SignatureError, fingerprint, generate_identity, verify
 
 __all__ = ["ChannelError", "HandshakeError", "SecureChannel", "Device", "Gateway", "HandshakeInfo",
-           "connect_pair", "derive_keys", "HEADER_SIZE", "OVERHEAD"]
+           "connect_pair", "derive_keys", "hello_device", "HEADER_SIZE", "OVERHEAD"]
 
 VERSION = 1
 HEADER_SIZE = 17                         # version + channel id + sequence number
@@ -523,6 +523,14 @@ class Gateway:
         if device not in self.channels:
             raise ChannelError(f"no channel to device {device!r}: it has not completed a handshake")
         return self.channels[device].seal(plaintext, associated_data)
+
+
+def hello_device(client_hello: bytes) -> str:
+    """The device name a ClientHello announces (raises :class:`HandshakeError` if it is malformed).
+
+    For transports that also name the sender outside the hello (a queue header): the two must agree.
+    """
+    return _decode(b"PQCH", client_hello, 7, "ClientHello")[3].decode(errors="replace")
 
 
 def handshake(device: Device, gateway: Gateway) -> tuple[SecureChannel, SecureChannel]:
