@@ -158,14 +158,6 @@ class Window:
     subkind: str
 
 
-def _check_range(name: str, value: float, low: float, high: float) -> float:
-    return real(name, value, low, high)
-
-
-def _check_count(name: str, value: int, low: int, high: int) -> int:
-    return whole(name, value, low, high)
-
-
 def _check_steps(what: str, steps: int) -> None:
     if steps > MAX_STEPS:
         raise ValueError(f"{what} = {steps:,} time steps is above the limit MAX_STEPS = {MAX_STEPS:,} "
@@ -174,13 +166,13 @@ def _check_steps(what: str, steps: int) -> None:
 
 def _check_generate_args(n_devices, windows_per_device, window, anomaly_rate, difficulty, dirichlet_alpha,
                          seed) -> tuple:
-    n_devices = _check_count("n_devices", n_devices, 1, MAX_DEVICES)
-    windows_per_device = _check_count("windows_per_device", windows_per_device, 1, MAX_WINDOWS_PER_DEVICE)
-    window = _check_count("window", window, 4, MAX_WINDOW)
-    anomaly_rate = _check_range("anomaly_rate", anomaly_rate, 0.0, 1.0)
-    difficulty = _check_range("difficulty", difficulty, 0.0, 1.0)
+    n_devices = whole("n_devices", n_devices, 1, MAX_DEVICES)
+    windows_per_device = whole("windows_per_device", windows_per_device, 1, MAX_WINDOWS_PER_DEVICE)
+    window = whole("window", window, 4, MAX_WINDOW)
+    anomaly_rate = real("anomaly_rate", anomaly_rate, 0.0, 1.0)
+    difficulty = real("difficulty", difficulty, 0.0, 1.0)
     if dirichlet_alpha is not None:
-        dirichlet_alpha = _check_range("dirichlet_alpha", dirichlet_alpha, 1e-3, 1e6)
+        dirichlet_alpha = real("dirichlet_alpha", dirichlet_alpha, 1e-3, 1e6)
     seed = whole("seed", seed, 0, MAX_SEED)
     return n_devices, windows_per_device, window, anomaly_rate, difficulty, dirichlet_alpha, seed
 
@@ -356,8 +348,8 @@ def stream(device: int, n_windows: int = 100, *, window: int = 20, anomaly_rate:
     ``1 <= n_windows <= MAX_WINDOWS_PER_DEVICE`` (100,000), ``4 <= window <= MAX_WINDOW`` (1,000),
     ``n_windows * window <= MAX_STEPS`` (4,000,000), and the other limits of :func:`generate`.
     """
-    device = _check_count("device", device, 0, MAX_DEVICES - 1)
-    n_windows = _check_count("n_windows", n_windows, 1, MAX_WINDOWS_PER_DEVICE)
+    device = whole("device", device, 0, MAX_DEVICES - 1)
+    n_windows = whole("n_windows", n_windows, 1, MAX_WINDOWS_PER_DEVICE)
     _, n_windows, window, anomaly_rate, difficulty, dirichlet_alpha, seed = _check_generate_args(
         device + 1, n_windows, window, anomaly_rate, difficulty, dirichlet_alpha, seed)
     _check_steps("n_windows x window", n_windows * window)
@@ -382,8 +374,8 @@ def split(data: TrafficDataset, *, test_size: float = 0.2, val_size: float = 0.1
     """
     from sklearn.model_selection import train_test_split
 
-    test_size = _check_range("test_size", test_size, 0.01, 0.9)
-    val_size = _check_range("val_size", val_size, 0.0, 0.9)
+    test_size = real("test_size", test_size, 0.01, 0.9)
+    val_size = real("val_size", val_size, 0.0, 0.9)
     seed = whole("seed", seed, 0, 2**32 - 1)
     if test_size + val_size >= 0.95:
         raise ValueError("test_size + val_size must leave some windows for training.")
@@ -481,9 +473,9 @@ def load_csv(path: str | PathLike, *, features: Mapping[str, str] | Sequence[str
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No CSV file at {path}.")
-    window = _check_count("window", window, 1, MAX_WINDOW)
+    window = whole("window", window, 1, MAX_WINDOW)
     stride = window if stride is None else stride
-    stride = _check_count("stride", stride, 1, MAX_STEPS)
+    stride = whole("stride", stride, 1, MAX_STEPS)
     if isinstance(features, Mapping):
         names, columns = list(features.keys()), list(features.values())
     elif isinstance(features, (list, tuple)) and all(isinstance(c, str) for c in features):
