@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from pqfl_kit.hospital.cds import DEVICE_ROLE, Vitals, decide, news2, subscores
+from pqfl_kit.hospital.cds import DEVICE_ROLE, LEVELS, Vitals, decide, news2, subscores
 from pqfl_kit.hospital.priority import Thresholds, priority_level
 
 NORMAL = dict(respiration_rate=16, spo2=97, systolic_bp=120, pulse=70, temperature=36.8)
@@ -127,3 +127,26 @@ def test_eq9_priority_boundaries():
     for bad in (-0.01, 1.01, math.nan, "0.5", None):
         with pytest.raises(ValueError):
             priority_level(bad, t)
+
+
+def test_an_impossible_reading_never_hides_a_sick_patient():
+    """A SpO2 probe reading 0 on a septic patient whose other parameters score NEWS2 >= 7."""
+    septic = dict(respiration_rate=26, systolic_bp=88, pulse=135, temperature=39.5, consciousness="C")
+    honest = decide(vit(spo2=96, **septic), "Normal")
+    faulty = decide(vit(spo2=0, **septic), "Normal")
+    assert honest.level == faulty.level == "emergency"
+    assert faulty.implausible == ("spo2",) and faulty.cause == "both"
+    assert any("critical care" in r for r in faulty.roles) and DEVICE_ROLE in faulty.roles
+    assert faulty.news2.subscores["spo2"] == 0  # the impossible reading itself is scored as missing
+    for probe in (0, 12, 49, 101, 150):  # no impossible value may lower the level the others call for
+        assert LEVELS.index(decide(vit(spo2=probe, **septic), "Normal").level) >= LEVELS.index(honest.level)
+
+
+@pytest.mark.parametrize("name, between, milder, severe", [
+    ("respiration_rate", 20.5, 20, 21), ("respiration_rate", 8.5, 9, 8), ("respiration_rate", 11.2, 12, 11),
+    ("pulse", 90.4, 90, 91), ("pulse", 40.5, 41, 40), ("systolic_bp", 110.5, 111, 110),
+    ("systolic_bp", 219.5, 219, 220), ("spo2", 95.5, 96, 95), ("temperature", 38.05, 38.0, 38.1),
+    ("temperature", 35.95, 36.1, 35.9)])
+def test_a_reading_between_chart_values_is_scored_in_the_more_severe_band(name, between, milder, severe):
+    score = subscores(vit(**{name: between}))[name]
+    assert score == subscores(vit(**{name: severe}))[name] > subscores(vit(**{name: milder}))[name]

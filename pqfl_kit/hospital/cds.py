@@ -36,8 +36,9 @@ PARAMETERS = ("respiration_rate", "spo2", "air_or_oxygen", "systolic_bp", "pulse
 REFERENCE_WEIGHTS: Mapping[str, float] = {name: 1.0 for name in PARAMETERS}  # NEWS2 as published
 
 # RCP 2017, Chart 1. Each band is (inclusive upper limit, score); values above the last limit
-# get the final score. Measurements are rounded the way the chart is read (integers for rates,
-# pressures and SpO2, one decimal for temperature) before banding.
+# get the final score. The chart is read in whole numbers (rates, pressures, SpO2) and in 0.1 C
+# (temperature); a reading that lies between two chart values (a respiration rate of 20.5) is
+# scored in the more severe of the two neighbouring bands, never the milder one (fail safe).
 _BANDS: dict[str, tuple[tuple[float, int], ...]] = {
     "respiration_rate": ((8, 3), (11, 1), (20, 0), (24, 2), (math.inf, 3)),
     "spo2_scale1": ((91, 3), (93, 2), (95, 1), (math.inf, 0)),
@@ -128,8 +129,22 @@ class Vitals:
                      if not low <= getattr(self, name) <= high)
 
 
+def _chart_score(score_of, value: float, decimals: int = 0) -> int:
+    """Score ``value`` as read on the chart (``decimals`` places): a value between two chart
+    values takes the higher score of the two, so rounding can never move it to a milder band."""
+    scale = 10 ** decimals
+    scaled = value * scale
+    nearest = round(scaled)
+    if abs(scaled - nearest) < 1e-9:
+        return score_of(nearest / scale)
+    return max(score_of(math.floor(scaled) / scale), score_of(math.ceil(scaled) / scale))
+
+
 def _spo2_score(spo2: float, scale: int, on_oxygen: bool) -> int:
-    spo2 = round(spo2)
+    return _chart_score(lambda value: _spo2_band(value, scale, on_oxygen), spo2)
+
+
+def _spo2_band(spo2: float, scale: int, on_oxygen: bool) -> int:
     if scale == 1:
         return _band(_BANDS["spo2_scale1"], spo2)
     # Scale 2 (RCP 2017 Chart 1): low saturations as scale 1 shifted to the 88-92% target; high
@@ -149,17 +164,22 @@ def _spo2_score(spo2: float, scale: int, on_oxygen: bool) -> int:
     return 3
 
 
-def subscores(vitals: Vitals) -> dict[str, int]:
-    """NEWS2 score of each parameter, 0..3 (RCP 2017, Chart 1)."""
-    return {
-        "respiration_rate": _band(_BANDS["respiration_rate"], round(vitals.respiration_rate)),
+def subscores(vitals: Vitals, ignore: tuple[str, ...] = ()) -> dict[str, int]:
+    """NEWS2 score of each parameter, 0..3 (RCP 2017, Chart 1); parameters in ``ignore`` (readings
+    that cannot be trusted) score 0, as a missing observation, and never hide the others."""
+    def band(name: str, decimals: int = 0) -> int:
+        return _chart_score(lambda value: _band(_BANDS[name], value), getattr(vitals, name), decimals)
+
+    parts = {
+        "respiration_rate": band("respiration_rate"),
         "spo2": _spo2_score(vitals.spo2, vitals.spo2_scale, vitals.on_oxygen),
         "air_or_oxygen": 2 if vitals.on_oxygen else 0,
-        "systolic_bp": _band(_BANDS["systolic_bp"], round(vitals.systolic_bp)),
-        "pulse": _band(_BANDS["pulse"], round(vitals.pulse)),
+        "systolic_bp": band("systolic_bp"),
+        "pulse": band("pulse"),
         "consciousness": 0 if vitals.consciousness == "A" else 3,
-        "temperature": _band(_BANDS["temperature"], round(vitals.temperature, 1)),
+        "temperature": band("temperature", 1),
     }
+    return {name: 0 if name in ignore else score for name, score in parts.items()}
 
 
 @dataclass(frozen=True)
@@ -193,16 +213,17 @@ def _check_weights(weights: Mapping[str, float] | None) -> Mapping[str, float]:
     return merged
 
 
-def news2(vitals: Vitals, weights: Mapping[str, float] | None = None) -> News2:
+def news2(vitals: Vitals, weights: Mapping[str, float] | None = None, *, ignore: tuple[str, ...] = ()) -> News2:
     """Eq. 10 with NEWS2 as f_CDS: weighted sum of the band scores, then the RCP trigger table.
 
     ``weights`` (default: all 1, i.e. NEWS2 as published) let a learner explore other fusions;
     the thresholds 5 and 7 and the single-parameter rule stay those of RCP 2017 Chart 2.
+    ``ignore``: parameters scored as missing (0), e.g. physiologically impossible readings.
     """
     if not isinstance(vitals, Vitals):
         raise TypeError(f"news2() needs a Vitals, got {type(vitals).__name__}.")
     w = _check_weights(weights)
-    parts = subscores(vitals)
+    parts = subscores(vitals, ignore)
     score = sum(w[name] * s for name, s in parts.items())
     if score >= 7:
         risk = "high"
@@ -243,14 +264,15 @@ def decide(vitals: Vitals, priority: str, weights: Mapping[str, float] | None = 
     * Roles: the RCP response for the NEWS2 risk; when only the traffic is abnormal (or a
       reading is physiologically impossible), the bedside nurse checks the patient and clinical
       engineering checks the device: that pattern is a failing sensor or an attack.
+    * Fail safe: an impossible reading says nothing about the patient, so it is scored as a
+      missing observation (0) while every other parameter still counts: a faulty SpO2 probe never
+      hides a NEWS2 of 7 from the others, and never lowers the level they call for.
     """
     if priority not in _PRIORITY_LEVEL:
         raise ValueError(f"priority must be Critical, High or Normal, got {priority!r}.")
-    result = news2(vitals, weights)
     implausible = vitals.implausible()
+    result = news2(vitals, weights, ignore=implausible)
     clinical = 0 if result.score == 0 else _NEWS2_LEVEL[result.risk]
-    if implausible:  # an impossible reading says nothing about the patient
-        clinical = 0
     anomaly = _PRIORITY_LEVEL[priority]
     level = max(clinical, anomaly, 2 if implausible else 0)
     clinical_alert = clinical >= 2

@@ -122,6 +122,7 @@ def simulate_ward(scenario: Scenario | None = None) -> Ward:
         X[rows, :, sbp] -= (38 * ramp[:, None]) * (0.9 + 0.1 * steps)
         X[rows, :, spo2] -= (8 * ramp[:, None]) * (0.9 + 0.1 * steps)
         kind[rows[ramp >= 0.3]] = "deterioration"  # from here on the trend is clinically significant
+    true_spo2 = X[:, -1, spo2].copy()  # the patient's saturation, whatever the probe reports
     if sc.sensor_fault:  # patient 2's SpO2 probe reads zero for half an hour
         rows = np.flatnonzero((data.device == 2) & (minute >= 40) & (minute < 70))
         X[rows, 10:, spo2] = 0.0
@@ -130,12 +131,13 @@ def simulate_ward(scenario: Scenario | None = None) -> Ward:
     noise = rng.normal(0, 1, (len(X), 2))
     for i in range(len(X)):
         p, last = int(data.device[i]), X[i, -1]
-        sat = float(np.clip(last[spo2], 0, 100))
-        rr = rr_base[p] + 0.8 * max(0.0, 96 - max(sat, 70)) + 0.12 * max(0.0, last[hr] - 90) + 0.7 * noise[i, 0] \
-            + 9 * progress[i]
-        vitals.append({
-            "respiration_rate": round(float(rr), 1), "spo2": round(sat, 1),
-            "systolic_bp": round(float(last[sbp]), 1), "pulse": round(float(last[hr]), 1),
+        sat = float(np.clip(last[spo2], 0, 100))  # what the probe reports
+        breathing_sat = float(np.clip(true_spo2[i], 0, 100))  # a faulty probe does not change the breathing
+        rr = rr_base[p] + 0.8 * max(0.0, 96 - max(breathing_sat, 70)) + 0.12 * max(0.0, last[hr] - 90) \
+            + 0.7 * noise[i, 0] + 9 * progress[i]
+        vitals.append({  # at the resolution a bedside monitor reports: whole numbers, 0.1 C
+            "respiration_rate": float(round(rr)), "spo2": float(round(sat)),
+            "systolic_bp": float(round(last[sbp])), "pulse": float(round(last[hr])),
             "temperature": round(float(temp_base[p] + 0.1 * noise[i, 1] + 2.0 * progress[i]), 1),
             "consciousness": "C" if progress[i] > 0.85 else "A",
         })
