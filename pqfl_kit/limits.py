@@ -32,7 +32,8 @@ def real(name: str, value, low: float | None = None, high: float | None = None, 
     try:
         value = float(value)
     except OverflowError:  # an int too large for a float (10**400)
-        raise ValueError(f"{name} must be {_range(low, high, low_open, high_open) if low is not None or high is not None else 'a finite number'}, got a {len(str(abs(int(value))))}-digit number") from None
+        bounds = _range(low, high, low_open, high_open) if low is not None or high is not None else "finite"
+        raise ValueError(f"{name} must be {bounds}, got an integer of {int(value).bit_length()} bits") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value}")
     too_low = low is not None and (value <= low if low_open else value < low)

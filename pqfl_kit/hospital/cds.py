@@ -22,7 +22,6 @@ which signal drove the alert.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -64,14 +63,6 @@ _RESPONSE = {
 }
 
 
-def _vital(name: str, value) -> float:
-    """``value`` checked against +-VITAL_LIMIT; a huge int is refused before float() overflows."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(value) > VITAL_LIMIT:
-        shown = f"{int(value)}" if int(value).bit_length() <= 64 else f"an integer of {int(value).bit_length()} bits"
-        raise ValueError(f"Vitals.{name} must be in [-{VITAL_LIMIT:,.0f}, {VITAL_LIMIT:,.0f}], got {shown}.")
-    return real(f"Vitals.{name}", value, -VITAL_LIMIT, VITAL_LIMIT)
-
-
 def _band(table: tuple[tuple[float, int], ...], value: float) -> int:
     for limit, score in table:
         if value <= limit:
@@ -104,8 +95,8 @@ class Vitals:
             if type(value) is float or type(value) is int:  # the common case: one range comparison
                 if -VITAL_LIMIT <= value <= VITAL_LIMIT:
                     continue
-                _vital(name, value)  # raises, naming the limit
-            object.__setattr__(self, name, _vital(name, value))  # numpy numbers become float
+            # raises, naming the limit (a 400-digit int included); numpy numbers become float
+            object.__setattr__(self, name, real(f"Vitals.{name}", value, -VITAL_LIMIT, VITAL_LIMIT))
         if not isinstance(self.consciousness, str) or self.consciousness not in _CONSCIOUSNESS:
             raise ValueError(f"Vitals.consciousness must be one of A, C, V, P, U (ACVPU), got {self.consciousness!r}.")
         if not isinstance(self.on_oxygen, bool):
