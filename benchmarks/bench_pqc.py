@@ -20,16 +20,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import statistics  # noqa: E402
+import statistics
 
-import ascon as pyascon  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import mlkem  # noqa: E402
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
+import ascon as pyascon
+from cryptography.hazmat.primitives.asymmetric import mlkem
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from pqfl_kit.pqc import ascon, backends  # noqa: E402
-from pqfl_kit.pqc.channel import Device, Gateway, connect_pair, handshake  # noqa: E402
-from pqfl_kit.pqc.kem import Kem  # noqa: E402
-from pqfl_kit.pqc.sig import generate_identity, verify  # noqa: E402
+from pqfl_kit.pqc import ascon, backends
+from pqfl_kit.pqc.channel import Device, Gateway, connect_pair, handshake
+from pqfl_kit.pqc.kem import Kem
+from pqfl_kit.pqc.sig import generate_identity, verify
 
 
 def best(fn, repeat=5, number=1) -> float:

@@ -34,9 +34,10 @@ Statuses: ``ok`` (nothing unusual), ``blocked`` (an attack was stopped here), ``
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from pqfl_kit import SEED
 

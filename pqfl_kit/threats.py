@@ -255,7 +255,7 @@ class ToyRSAKey:
             object.__setattr__(self, "d", whole("d", self.d, 1, n))
 
     @property
-    def public(self) -> "ToyRSAKey":
+    def public(self) -> ToyRSAKey:
         return ToyRSAKey(self.n, self.e)
 
 

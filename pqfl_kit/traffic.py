@@ -41,10 +41,10 @@ Public API (other parts of the kit rely on it): ``FEATURES``, ``KINDS``, ``SUBKI
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -127,7 +127,7 @@ class TrafficDataset:
     def n_features(self) -> int:
         return self.X.shape[2]
 
-    def subset(self, index) -> "TrafficDataset":
+    def subset(self, index) -> TrafficDataset:
         """The windows at ``index`` (an index array or boolean mask) as a new dataset."""
         index = np.asarray(index)
         return TrafficDataset(self.X[index], self.y[index], self.kind[index], self.subkind[index],
@@ -404,7 +404,7 @@ class Standardizer:
     mean: np.ndarray | None = None
     scale: np.ndarray | None = None
 
-    def fit(self, data: TrafficDataset | np.ndarray) -> "Standardizer":
+    def fit(self, data: TrafficDataset | np.ndarray) -> Standardizer:
         from sklearn.preprocessing import StandardScaler
 
         X = data.X if isinstance(data, TrafficDataset) else np.asarray(data)

@@ -12,10 +12,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 from pqc_backends import require_backend
-from pqfl_kit.pqc import backends
 from servers import ROOT, free_port, lab_args, start, stop, voila_args
+
+from pqfl_kit.pqc import backends
 
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import psutil
 import pytest
-
 from servers import free_port
 
 SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"

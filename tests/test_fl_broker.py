@@ -14,7 +14,6 @@ import time
 import uuid
 
 import pytest
-
 from servers import ROOT
 
 pytestmark = pytest.mark.broker

@@ -5,8 +5,15 @@ import numpy as np
 import pytest
 
 from pqfl_kit.hospital.gateway import Delivered
-from pqfl_kit.hospital.stream import (Scenario, clinician_pages, fatigue_curve, fit_detector, recommend_thresholds,
-                                      run_ward, simulate_ward)
+from pqfl_kit.hospital.stream import (
+    Scenario,
+    clinician_pages,
+    fatigue_curve,
+    fit_detector,
+    recommend_thresholds,
+    run_ward,
+    simulate_ward,
+)
 
 
 @pytest.fixture(scope="module")

@@ -243,7 +243,7 @@ def _refuses(**kwargs):
 
 @pytest.fixture(scope="module", autouse=True)
 def _imported():
-    from pqfl_kit.fl import experiment  # noqa: F401 - imports are not part of the 0.1 s
+    from pqfl_kit.fl import experiment
 
     with pytest.raises(ValueError):
         experiment.simulate(n_clients=0)

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from servers import ROOT
 from test_hostile_fl import frame, junk_frames, zip_bomb
 

@@ -24,7 +24,6 @@ from hypothesis import strategies as st
 
 from pqfl_kit.hospital import EHR, Delivered, Gateway, aes_link, channel_link
 from pqfl_kit.hospital.packets import KIND_AES, MAGIC, MAX_SEQ, build_header
-from pqfl_kit.pqc.channel import connect_pair
 from pqfl_kit.qkd.records import RECORD_OVERHEAD, seal_record
 
 NOW = 1_800_000_000.0

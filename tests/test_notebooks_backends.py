@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from pqc_backends import require_backend
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,8 +12,8 @@ import sys
 import pytest
 from dilithium_py.ml_dsa import ML_DSA_44, ML_DSA_65, ML_DSA_87
 from kyber_py.ml_kem import ML_KEM_512, ML_KEM_768, ML_KEM_1024
-
 from pqc_backends import require_backend
+
 from pqfl_kit.pqc import backends
 from pqfl_kit.pqc.kem import KEM_SIZES, Kem, KemError
 from pqfl_kit.pqc.sig import SIG_SIZES, SignatureError, generate_identity, verify

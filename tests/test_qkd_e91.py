@@ -10,8 +10,17 @@ import math
 import numpy as np
 import pytest
 
-from pqfl_kit.qkd.e91 import (CHSH_TERMS, KEY_BASES, QBER_LIMIT, detection_probability, e91_circuit,
-                              run_e91, theory_chsh, theory_key_rate, theory_qber)
+from pqfl_kit.qkd.e91 import (
+    CHSH_TERMS,
+    KEY_BASES,
+    QBER_LIMIT,
+    detection_probability,
+    e91_circuit,
+    run_e91,
+    theory_chsh,
+    theory_key_rate,
+    theory_qber,
+)
 from pqfl_kit.qkd.postprocess import EC_EFFICIENCY, binary_entropy, distill_key, key_rate_bound
 
 SQRT2 = math.sqrt(2)
@@ -30,7 +39,7 @@ def test_theory_values_from_the_issue():
     assert theory_qber() == 0.0
     # the QBER at which the Acin et al. rate with Cascade's leakage vanishes for a noisy channel
     # (S = 2 sqrt 2 (1 - 2Q)): ~6.5 %, not the 11 % of BB84 (Shor-Preskill)
-    assert QBER_LIMIT == pytest.approx(0.0646, abs=5e-4)
+    assert pytest.approx(0.0646, abs=5e-4) == QBER_LIMIT
     assert key_rate_bound(2 * SQRT2 * (1 - 2 * QBER_LIMIT), QBER_LIMIT) == pytest.approx(0.0, abs=1e-9)
     assert key_rate_bound(2 * SQRT2 * (1 - 2 * QBER_LIMIT), QBER_LIMIT, ec_efficiency=1.0) > 0  # Shannon limit: 7.1 %
     # Eve along Bob's angles leaves no key above f ~ 0.28; the Bell test alone would pass up to f ~ 0.59

@@ -8,8 +8,17 @@ import pytest
 from scipy.linalg import toeplitz
 
 from pqfl_kit.qkd.e91 import run_e91
-from pqfl_kit.qkd.postprocess import (CONFIRM_BITS, EC_EFFICIENCY, binary_entropy, cascade, distill_key,
-                                      eve_information_bound, final_key_length, key_rate_bound, toeplitz_hash)
+from pqfl_kit.qkd.postprocess import (
+    CONFIRM_BITS,
+    EC_EFFICIENCY,
+    binary_entropy,
+    cascade,
+    distill_key,
+    eve_information_bound,
+    final_key_length,
+    key_rate_bound,
+    toeplitz_hash,
+)
 from pqfl_kit.qkd.records import open_record, seal_record
 
 

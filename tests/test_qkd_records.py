@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from pqfl_kit.qkd.records import (RECORD_OVERHEAD, RecordError, bits_to_key, derive_record_keys,
-                                  open_record, seal_record)
+from pqfl_kit.qkd.records import RECORD_OVERHEAD, RecordError, bits_to_key, derive_record_keys, open_record, seal_record
 
 KEY = bytes(range(32))
 

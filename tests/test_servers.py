@@ -4,7 +4,6 @@ from __future__ import annotations
 import urllib.request
 
 import psutil
-
 from conftest import ARTIFACTS
 from servers import free_port, start, stop, voila_args
 

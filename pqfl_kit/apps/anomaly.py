@@ -51,10 +51,10 @@ def build_anomaly_app() -> widgets.Widget:
 
     @guarded(status)
     def on_train(_=None):
+        from .. import traffic as T
         from ..models import detectors as D
         from ..models.explain import explain_window, plot_explanation
         from ..models.plots import plot_curves
-        from .. import traffic as T
 
         train_button.disabled = True
         try:

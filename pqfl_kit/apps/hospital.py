@@ -8,7 +8,7 @@ precision and recall; the "Algorithm 3" tab puts the paper's steps next to the k
 from __future__ import annotations
 
 import html
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
@@ -16,8 +16,15 @@ import numpy as np
 from ..exercises import quiz_widget
 from ..hospital.gateway import Delivered, Quarantined
 from ..hospital.priority import Thresholds
-from ..hospital.stream import (Scenario, WardRun, clinician_pages, fatigue_curve, recommend_thresholds, run_ward,
-                               simulate_ward)
+from ..hospital.stream import (
+    Scenario,
+    WardRun,
+    clinician_pages,
+    fatigue_curve,
+    recommend_thresholds,
+    run_ward,
+    simulate_ward,
+)
 from .common import classed, figure_output, guarded, html_table, show_figure, show_status, status_line, tabs, titled
 
 __all__ = ["build_hospital_app", "plot_fatigue", "lanes_html", "alerts_html", "ehr_html", "algorithm_html"]

@@ -20,8 +20,9 @@ import html
 import importlib
 import inspect
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["Exercise", "CheckResult", "register", "get", "check", "reveal", "quiz_widget", "all_exercises",
            "whole_number"]

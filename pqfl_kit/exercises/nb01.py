@@ -6,7 +6,6 @@ import math
 from . import Exercise, register, whole_number
 
 
-
 # 01.1 ---------------------------------------------------------------------------------
 def _grade_grover_iterations(answer) -> tuple[bool, str]:
     from ..threats import grover_optimal_iterations

@@ -6,7 +6,6 @@ import numpy as np
 from . import Exercise, register, whole_number
 
 
-
 # 04.1 ---------------------------------------------------------------------------------
 def solution_zscore(train_X, test_X):
     """Standardize test windows with the mean and std of the TRAINING windows, per feature (Eq. 3)."""

@@ -12,7 +12,7 @@ same shapes; anything else raises ``ValueError``.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import stats

@@ -27,8 +27,8 @@ import json
 import os
 import secrets
 import sys
-import time
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import collections
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 __all__ = ["Delivery", "Transport", "MemoryTransport", "AmqpTransport", "AGGREGATOR_QUEUE", "client_queue",
            "make_transport"]

@@ -22,8 +22,8 @@ which signal drove the alert.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from ..limits import real
 
@@ -105,7 +105,7 @@ class Vitals:
             raise ValueError(f"Vitals.spo2_scale must be 1 or 2, got {self.spo2_scale!r}.")
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> "Vitals":
+    def from_dict(cls, data: Mapping) -> Vitals:
         """Build from a decoded packet payload; unknown keys are an error (malformed packet)."""
         if not isinstance(data, Mapping):
             raise TypeError("vitals must be a mapping of parameter -> value")

@@ -27,7 +27,7 @@ import json
 import math
 import sqlite3
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +117,7 @@ def _id_or_none(value) -> str | None:
 
 def utc_now() -> str:
     """The current time in UTC as ISO 8601 with microseconds, e.g. 2026-11-03T09:15:02.123456+00:00."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 class EHR:
@@ -249,7 +249,7 @@ class EHR:
             self._closed = True
             self._db.close()
 
-    def __enter__(self) -> "EHR":
+    def __enter__(self) -> EHR:
         return self
 
     def __exit__(self, *exc) -> None:

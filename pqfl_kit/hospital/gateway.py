@@ -35,8 +35,9 @@ import math
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from datetime import UTC
 
 from ..limits import real, whole
 from .cds import Decision, Vitals, decide
@@ -208,7 +209,7 @@ class Gateway:
         with self._lock:
             try:
                 outcome = self._process(frame, arrived)
-            except Exception as error:  # noqa: BLE001 - a gateway must survive any packet
+            except Exception as error:
                 log.exception("gateway internal error")
                 outcome = self._quarantine(frame, "internal-error", type(error).__name__, None, None)
             self.counts["received"] += 1
@@ -236,7 +237,7 @@ class Gateway:
                                     device_id=device_id, seq=seq)
             self._alert(Alert("security", "security", (SECURITY_ROLE,), f"packet quarantined: {reason} ({detail})",
                               None, device_id, seq, "device/cyber", 0.0), store=True)
-        except Exception:  # noqa: BLE001 - e.g. a closed EHR; the packet stays refused
+        except Exception:
             log.exception("could not record a quarantined packet")
         return q
 
@@ -245,7 +246,7 @@ class Gateway:
         if self.on_alert is not None:  # notify first: a batched EHR commit must not delay the pager
             try:
                 self.on_alert(alert)
-            except Exception:  # noqa: BLE001 - a broken pager must not lose the packet
+            except Exception:
                 log.exception("on_alert callback failed")
         if store:
             self.ehr.add_alert(kind=alert.kind, level=alert.level, roles=alert.roles, message=alert.message,
@@ -309,7 +310,7 @@ class Gateway:
             self.ehr.audit("gateway-stop", json.dumps(dict(self.counts), sort_keys=True))
             self.ehr.close()
 
-    def __enter__(self) -> "Gateway":
+    def __enter__(self) -> Gateway:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -338,9 +339,9 @@ def _vitals_dict(vitals: Vitals) -> dict:
 
 
 def _iso(unix_s: float) -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     try:
-        return datetime.fromtimestamp(unix_s, timezone.utc).isoformat(timespec="microseconds")
+        return datetime.fromtimestamp(unix_s, UTC).isoformat(timespec="microseconds")
     except (OverflowError, OSError, ValueError):
         return f"unix:{unix_s!r}"

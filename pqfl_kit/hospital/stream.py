@@ -21,8 +21,8 @@ a notebook:
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -243,7 +243,7 @@ def run_ward(ward: Ward, scorer: Callable[[np.ndarray], np.ndarray] | None = Non
     return WardRun(ward, gateway, outcomes, attack, source, delivered)
 
 
-def clinician_pages(run: "WardRun") -> dict[str, float]:
+def clinician_pages(run: WardRun) -> dict[str, float]:
     """Precision, recall and pages per patient-hour of the kit's fused rule (eq. 10 + eq. 9).
 
     A clinician is paged only when :func:`~pqfl_kit.hospital.cds.decide` says the cause is

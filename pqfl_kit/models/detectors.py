@@ -41,16 +41,15 @@ so that the largest allowed model trains in a 2 GB Binder pod:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
+import keras
 import numpy as np
 
 from pqfl_kit import SEED
 from pqfl_kit.limits import real, whole
 from pqfl_kit.traffic import Standardizer, TrafficDataset
-
-import keras  # noqa: E402  (the package sets KERAS_BACKEND=jax before this import)
 
 __all__ = ["ARCHITECTURES", "OPTIMIZERS", "PAPER", "build_model", "train_detector", "evaluate",
            "Detector", "Metrics", "comparison_table", "free_backend_memory", "parameter_bytes",

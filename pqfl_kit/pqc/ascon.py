@@ -22,7 +22,6 @@ constant time inside the compiled code (the OR of the XOR of all tag bits, no ea
 """
 from __future__ import annotations
 
-
 import numpy as np
 from numba import njit
 

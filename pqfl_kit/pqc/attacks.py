@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import ascon
-from .channel import (Device, Gateway, HandshakeError, SecureChannel, _decode, _encode, _x25519, derive_keys,
-                      handshake)
+from .channel import Device, Gateway, HandshakeError, SecureChannel, _decode, _encode, _x25519, derive_keys
 from .kem import Kem
 from .sig import generate_identity
 

@@ -90,7 +90,7 @@ def _load() -> tuple[object | None, str]:
     try:
         with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            import oqs  # noqa: PLC0415 - only imported once we know the C library loads
+            import oqs
     except (ImportError, OSError, RuntimeError, SystemExit) as error:
         return None, f"liboqs-python could not be imported ({type(error).__name__}: {error})"
     # liboqs-python logs to the stdout it saw at import time; keep its chatter out of notebooks

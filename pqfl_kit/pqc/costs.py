@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Callable
+from collections.abc import Callable
 
 __all__ = ["handshake_sizes", "time_operations", "compare_backends", "aead_throughput", "energy_per_byte", "PI4"]
 
