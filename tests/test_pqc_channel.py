@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pqfl_kit.pqc import channel
+from pqfl_kit.pqc import channel, errors, messages
 from pqfl_kit.pqc.channel import ChannelError, Device, Gateway, HandshakeError, connect_pair, handshake
 from pqfl_kit.pqc.sig import generate_identity
 
@@ -268,7 +268,7 @@ def test_a_far_jump_costs_o_window_and_the_channel_keeps_working():
     device._send_seq = (1 << 61) + 5  # an authenticated packet far ahead (a device after a long run)
     start = time.perf_counter()
     assert gateway.open(device.seal(b"far")) == b"far"
-    assert time.perf_counter() - start < 0.1 and gateway._seen.bit_length() <= 64
+    assert time.perf_counter() - start < 0.1 and gateway._replay._bits.bit_length() <= 64
     for i in range(5):
         assert gateway.open(device.seal(b"next %d" % i)) == b"next %d" % i
     with pytest.raises(ChannelError, match="older than the replay window"):
@@ -322,9 +322,11 @@ def test_a_replayed_or_concurrent_client_hello_does_not_abort_the_real_handshake
     assert gateway.respond(hello) == server_hello  # an identical replay gets the same answer, no new state
     gateway.respond(recorded)  # a different (old) hello for the same name is kept next to it
     finish = device.finish(server_hello)
-    forged = channel._encode(b"PQDF", b"sensor-1", b"\x00" * len(channel._decode(b"PQDF", finish, 2, "f")[1]))
-    with pytest.raises(HandshakeError, match="does not verify"):
+    signature = messages.decode(messages.DEVICE_FINISH, finish, 2, "f")[1]
+    forged = messages.encode(messages.DEVICE_FINISH, b"sensor-1", b"\x00" * len(signature))
+    with pytest.raises(HandshakeError, match="does not verify") as aborted:
         gateway.complete(forged)  # a forged finish removes nothing
+    assert aborted.value.reason == "forged"
     g = gateway.complete(finish)
     assert g.open(device.channel.seal(b"hello")) == b"hello"
     with pytest.raises(HandshakeError, match="no handshake"):
@@ -346,3 +348,30 @@ def test_pending_handshakes_are_bounded(monkeypatch):
     assert len(gateway._pending) == 4  # the oldest were dropped first
     for n in names[-4:]:
         assert gateway.complete(devices[n].finish(answers[n])).info.peer == n
+
+
+def test_every_channel_error_says_its_reason_in_an_attribute():
+    """Callers branch on ``error.reason`` (one of errors.REASONS), never on the message text."""
+    a, b = connect_pair(seed=5)
+    first, second = a.seal(b"reading"), a.seal(b"next")
+    assert b.open(first) == b"reading"
+    cases = {"replayed": first, "tampered": second[:-1] + bytes([second[-1] ^ 1]), "malformed": first[:10]}
+    for reason, packet in cases.items():
+        with pytest.raises(ChannelError) as caught:
+            b.open(packet)
+        assert caught.value.reason == reason and reason in errors.REASONS
+    dev, gw = _parties()
+    stranger = generate_identity("stranger", seed=b"s" * 32)
+    with pytest.raises(HandshakeError) as caught:
+        Gateway(gw, {"sensor-1": dev.public_key}).respond(Device(stranger, gw.public_key).hello())
+    assert caught.value.reason == "unknown"
+    with pytest.raises(ValueError, match="reason"):
+        ChannelError("x", "because")
+
+
+def test_fl_reasons_come_from_the_attribute_not_the_words():
+    from pqfl_kit.fl.secure import reason_for
+
+    assert reason_for(ChannelError("replay: this text says replay", "tampered")) == "tampered"
+    assert reason_for(HandshakeError("nothing about signatures here", "forged")) == "forged"
+    assert reason_for(ChannelError("out of numbers", "exhausted")) == "tampered"

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 
 from ..limits import real, whole
+from ..pqc.replay import MAX_WINDOW, ReplayWindow
 from .cds import Decision, Vitals, decide
 from .ehr import EHR
 from .packets import MAX_BODY, MAX_SEQ, Link, PacketError, parse_header
@@ -53,7 +54,6 @@ REASONS = ("oversized", "truncated", "malformed", "unknown-device", "duplicate",
            "integrity", "replay", "internal-error")
 LANES = ("Critical", "High", "Normal", "Quarantine")
 SECURITY_ROLE = "security operations (SOC)"
-MAX_WINDOW = 4096  # anti-replay window, packets
 
 
 @dataclass(frozen=True)
@@ -100,41 +100,6 @@ class Alert:
     seq: int | None
     cause: str
     latency_s: float  # packet arrival -> notification
-
-
-class ReplayWindow:
-    """Sliding anti-replay window of ``size`` sequence numbers (RFC 4303 section 3.4.3).
-
-    ``size`` is 1..``MAX_WINDOW``; every operation costs O(size) bits whatever the jump in
-    sequence numbers (a jump of ``size`` or more simply starts a fresh bitmap).
-    """
-
-    def __init__(self, size: int = 64, highest: int = 0) -> None:
-        size = whole("size (packets)", size, 1, MAX_WINDOW)
-        highest = whole("highest", highest, 0, MAX_SEQ)
-        self.size = size
-        self.highest = highest  # everything <= highest at start counts as already seen
-        self._bits = (1 << size) - 1 if highest else 0  # bit i set: highest - i was delivered
-
-    def check(self, seq: int) -> str | None:
-        """None if ``seq`` may be delivered, else the quarantine reason. Does not update."""
-        if seq == 0:
-            return "malformed"
-        if seq > self.highest:
-            return None
-        offset = self.highest - seq
-        if offset >= self.size:
-            return "out-of-window"
-        return "duplicate" if (self._bits >> offset) & 1 else None
-
-    def accept(self, seq: int) -> None:
-        """Mark ``seq`` delivered (call only after the integrity check passed)."""
-        if seq > self.highest:
-            shift = seq - self.highest
-            self._bits = ((self._bits << shift) | 1) & ((1 << self.size) - 1) if shift < self.size else 1
-            self.highest = seq
-        else:
-            self._bits |= 1 << (self.highest - seq)
 
 
 def _digest(frame: bytes) -> str:
@@ -188,7 +153,8 @@ class Gateway:
             raise TypeError("register() needs a Link from aes_link() or channel_link()")
         with self._lock:
             self._links[link.device_id] = link
-            self._windows[link.device_id] = ReplayWindow(self.window_size, self._restored.get(link.device_id, 0))
+            self._windows[link.device_id] = ReplayWindow(self.window_size, self._restored.get(link.device_id, 0),
+                                                         max_seq=MAX_SEQ)
             self.ehr.audit("register-device", f"{link.device_id} -> patient {link.patient_id}")
 
     def set_thresholds(self, tau_med: float, tau_high: float, *, actor: str = "gateway") -> Thresholds:
@@ -267,7 +233,7 @@ class Gateway:
         if header.kind != link.kind:
             return self._quarantine(frame, "malformed", "packet kind does not match the device's link", dev, seq)
         window = self._windows[dev]
-        problem = window.check(seq)
+        problem = "malformed" if seq == 0 else window.check(seq)
         if problem:
             detail = {"malformed": "sequence number 0 is never sent",
                       "duplicate": f"sequence {seq} was already delivered",

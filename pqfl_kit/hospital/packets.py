@@ -220,12 +220,12 @@ def channel_link(device_id: str, patient_id: str, *, device_end=None, gateway_en
 
     def open_(header: bytes, body: bytes) -> bytes:
         if len(body) < HMAC_BYTES:
-            raise ChannelError("body shorter than its HMAC tag")
+            raise ChannelError("body shorter than its HMAC tag", "malformed")
         tag = body[-HMAC_BYTES:]
 
         def check(plaintext: bytes) -> None:  # eq. 7, before the channel commits the sequence number
             if not std_hmac.compare_digest(_tag(gateway_auth, header, plaintext), tag):
-                raise ChannelError("HMAC-SHA256 integrity check failed (eq. 7)")
+                raise ChannelError("HMAC-SHA256 integrity check failed (eq. 7)", "tampered")
 
         return gateway_end.open(body[:-HMAC_BYTES], header, check=check)  # Ascon tag, then eq. 7, then window
 

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import ascon
-from .channel import Device, Gateway, HandshakeError, SecureChannel, _decode, _encode, _x25519, derive_keys
+from .channel import Device, Gateway, HandshakeError, SecureChannel, derive_keys, x25519_exchange
 from .kem import Kem
+from .messages import CLIENT_HELLO, SERVER_HELLO, decode, encode
 from .sig import generate_identity
 
 __all__ = ["MitmResult", "mitm_demo", "nonce_reuse_demo", "avalanche", "DEFAULT_READINGS"]
@@ -51,6 +52,7 @@ class MitmResult:
     hybrid: bool
     aborted: bool
     message: str
+    reason: str = ""  # the HandshakeError's reason when aborted ("forged": a signature did not verify)
     attacker_read: list[bytes] = field(default_factory=list)
     gateway_received: list[bytes] = field(default_factory=list)
 
@@ -79,23 +81,23 @@ def mitm_demo(check_signatures: bool = True, *, hybrid: bool = False, readings=D
 
     # 1. ClientHello: Mallory replaces the device's ML-KEM (and X25519) public key with hers.
     hello = device.hello()
-    version, suite, rekey, name, rand, ek_device, x_device = _decode(b"PQCH", hello, 7, "ClientHello")
+    version, suite, rekey, name, rand, ek_device, x_device = decode(CLIENT_HELLO, hello, 7, "ClientHello")
     m_kem = kem.generate_keypair()
     m_x_to_gw, m_x_to_gw_pub = _mallory_x25519() if hybrid else (None, b"")
-    hello_to_gw = _encode(b"PQCH", version, suite, rekey, name, rand, m_kem.public_key, m_x_to_gw_pub)
+    hello_to_gw = encode(CLIENT_HELLO, version, suite, rekey, name, rand, m_kem.public_key, m_x_to_gw_pub)
     server_hello = gateway.respond(hello_to_gw)
     # 2. ServerHello: Mallory decapsulates the gateway's secret, encapsulates her own to the device.
-    gw_name, ct_gw, x_gw, signature = _decode(b"PQSH", server_hello, 4, "ServerHello")
-    secrets_gw = [kem.decapsulate(m_kem, ct_gw)] + ([_x25519(m_x_to_gw, x_gw)] if hybrid else [])
+    gw_name, ct_gw, x_gw, signature = decode(SERVER_HELLO, server_hello, 4, "ServerHello")
+    secrets_gw = [kem.decapsulate(m_kem, ct_gw)] + ([x25519_exchange(m_x_to_gw, x_gw)] if hybrid else [])
     ss_dev, ct_dev = kem.encapsulate(ek_device)
     m_x_to_dev, m_x_to_dev_pub = _mallory_x25519() if hybrid else (None, b"")
-    secrets_dev = [ss_dev] + ([_x25519(m_x_to_dev, x_device)] if hybrid else [])
-    hello_to_dev = _encode(b"PQSH", gw_name, ct_dev, m_x_to_dev_pub, signature)  # the gateway's signature, replayed
+    secrets_dev = [ss_dev] + ([x25519_exchange(m_x_to_dev, x_device)] if hybrid else [])
+    hello_to_dev = encode(SERVER_HELLO, gw_name, ct_dev, m_x_to_dev_pub, signature)  # the gateway's signature, replayed
     try:
         finish = device.finish(hello_to_dev)
         gateway.complete(finish)
     except HandshakeError as error:
-        return MitmResult(check_signatures, hybrid, True, str(error))
+        return MitmResult(check_signatures, hybrid, True, str(error), error.reason)
 
     # 3. No checks: Mallory knows both key sets and relays, reading (and editing) every packet.
     t_dev = hello + hello_to_dev + finish

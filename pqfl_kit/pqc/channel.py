@@ -50,11 +50,14 @@ from dataclasses import dataclass, field
 
 from ..limits import whole
 from . import ascon
+from .errors import ChannelError, HandshakeError
 from .kem import KEM_SIZES, Kem, KemError
+from .messages import CLIENT_HELLO, DEVICE_FINISH, SERVER_HELLO, decode, encode, expect_size
+from .replay import ReplayWindow
 from .sig import SIG_SIZES, Identity, SignatureError, fingerprint, generate_identity, verify
 
 __all__ = ["ChannelError", "HandshakeError", "SecureChannel", "Device", "Gateway", "HandshakeInfo",
-           "connect_pair", "derive_keys", "hello_device", "HEADER_SIZE", "OVERHEAD"]
+           "connect_pair", "derive_keys", "hello_device", "x25519_exchange", "HEADER_SIZE", "OVERHEAD"]
 
 VERSION = 1
 HEADER_SIZE = 17                         # version + channel id + sequence number
@@ -71,49 +74,6 @@ _GATEWAY_CONTEXT = b"pqfl-kit/v1 gateway"
 _DEVICE_CONTEXT = b"pqfl-kit/v1 device"
 _KEY_UPDATE_LABEL = b"pqfl-kit/v1 key update"
 _HEADER = struct.Struct(">B8sQ")
-
-
-class ChannelError(Exception):
-    """A packet or handshake was rejected (tampered, replayed, too old, wrong peer, garbage)."""
-
-
-class HandshakeError(ChannelError):
-    """The handshake was aborted: a signature failed, the peer is not the pinned one, or a
-    handshake message was malformed."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Handshake message encoding: a 4-byte tag, then length-prefixed fields.
-# ---------------------------------------------------------------------------------------------
-def _encode(tag: bytes, *fields: bytes) -> bytes:
-    return tag + b"".join(struct.pack(">I", len(f)) + f for f in fields)
-
-
-def _decode(tag: bytes, message, count: int, what: str) -> list[bytes]:
-    if not isinstance(message, (bytes, bytearray, memoryview)):
-        raise TypeError(f"{what} must be bytes, got {type(message).__name__}")
-    data = bytes(message)
-    if data[:4] != tag:
-        raise HandshakeError(f"{what} is malformed: it does not start with {tag!r}")
-    fields, pos = [], 4
-    for _ in range(count):
-        if pos + 4 > len(data):
-            raise HandshakeError(f"{what} is truncated")
-        (size,) = struct.unpack_from(">I", data, pos)
-        pos += 4
-        if pos + size > len(data):
-            raise HandshakeError(f"{what} is truncated")
-        fields.append(data[pos:pos + size])
-        pos += size
-    if pos != len(data):
-        raise HandshakeError(f"{what} has {len(data) - pos} unexpected trailing bytes")
-    return fields
-
-
-def _expect_size(value: bytes, size: int, name: str) -> bytes:
-    if len(value) != size:
-        raise HandshakeError(f"{name} must be {size} bytes, got {len(value)}")
-    return value
 
 
 def _suite(kem: str, sig: str, hybrid: bool) -> bytes:
@@ -175,8 +135,7 @@ class SecureChannel:
         self._send_key, self._send_iv, self._send_epoch, self._send_seq = send_key, send_iv, 0, 0
         self._recv_iv = recv_iv
         self._recv_keys = {0: recv_key}  # epoch -> key, for the epochs the window still covers
-        self._highest = -1                # highest authenticated sequence number
-        self._seen = 0                    # bitmap: bit i set = sequence (highest - i) was accepted
+        self._replay = ReplayWindow(window)  # RFC 4303 Sec. 3.4.3, over authenticated packets only
 
     def __repr__(self) -> str:
         return (f"SecureChannel({self.info.local} -> {self.info.peer}, {self.info.kem}/{self.info.sig}"
@@ -199,7 +158,7 @@ class SecureChannel:
             raise TypeError(f"associated_data must be bytes, got {type(associated_data).__name__}")
         seq = self._send_seq
         if seq >= _SEQ_LIMIT:
-            raise ChannelError("sequence numbers are exhausted: run a new handshake")
+            raise ChannelError("sequence numbers are exhausted: run a new handshake", "exhausted")
         epoch = seq // self.rekey_after
         while self._send_epoch < epoch:
             self._send_key = _next_key(self._send_key)
@@ -217,9 +176,9 @@ class SecureChannel:
             return {epoch: keys[epoch]}
         newest = max(keys)
         if epoch < newest:
-            raise ChannelError(f"packet uses key epoch {epoch}, which this side has already erased")
+            raise ChannelError(f"packet uses key epoch {epoch}, which this side has already erased", "tampered")
         if epoch - newest > MAX_EPOCH_JUMP:
-            raise ChannelError(f"packet claims key epoch {epoch}, too far ahead of {newest}")
+            raise ChannelError(f"packet claims key epoch {epoch}, too far ahead of {newest}", "tampered")
         found, key = {}, keys[newest]
         for e in range(newest + 1, epoch + 1):
             key = _next_key(key)
@@ -240,19 +199,20 @@ class SecureChannel:
             raise TypeError(f"associated_data must be bytes, got {type(associated_data).__name__}")
         packet = bytes(packet)
         if len(packet) < OVERHEAD:
-            raise ChannelError(f"packet is truncated: {len(packet)} bytes, a sealed packet has at least {OVERHEAD}")
+            raise ChannelError(f"packet is truncated: {len(packet)} bytes, a sealed packet has at least {OVERHEAD}",
+                               "malformed")
         version, channel_id, seq = _HEADER.unpack_from(packet)
         if version != VERSION:
-            raise ChannelError(f"unknown packet version {version} (expected {VERSION}): garbage or tampered header")
+            raise ChannelError(f"unknown packet version {version} (expected {VERSION}): garbage or tampered header",
+                               "tampered")
         if not hmac.compare_digest(channel_id, self.channel_id):
-            raise ChannelError("packet belongs to another channel (wrong peer or tampered header)")
-        if seq <= self._highest:
-            age = self._highest - seq
-            if age >= self.window:
-                raise ChannelError(f"packet {seq} is older than the replay window ({self.window} packets "
-                                   f"behind {self._highest}): rejected as a possible replay")
-            if self._seen >> age & 1:
-                raise ChannelError(f"replay: packet {seq} was already received")
+            raise ChannelError("packet belongs to another channel (wrong peer or tampered header)", "tampered")
+        problem = self._replay.check(seq)
+        if problem == "out-of-window":
+            raise ChannelError(f"packet {seq} is older than the replay window ({self.window} packets behind "
+                               f"{self._replay.highest}): rejected as a possible replay", "replayed")
+        if problem == "duplicate":
+            raise ChannelError(f"replay: packet {seq} was already received", "replayed")
         epoch = seq // self.rekey_after
         new_keys = self._keys_for(epoch)
         key = new_keys[epoch]
@@ -261,18 +221,13 @@ class SecureChannel:
                                       packet[:HEADER_SIZE] + bytes(associated_data), packet[HEADER_SIZE:])
         except ascon.InvalidTag:
             raise ChannelError(f"packet {seq} failed authentication: it was tampered with, or the "
-                               "key or associated data differ") from None
+                               "key or associated data differ", "tampered") from None
         if check is not None:
             check(plaintext)
         # Authenticated: now update the replay window and the key ring. O(window) for any jump.
-        if seq > self._highest:
-            shift = seq - self._highest
-            self._seen = ((self._seen << shift) | 1) & ((1 << self.window) - 1) if shift < self.window else 1
-            self._highest = seq
-        else:
-            self._seen |= 1 << (self._highest - seq)
+        self._replay.accept(seq)
         self._recv_keys.update(new_keys)
-        oldest_needed = max(0, self._highest - self.window + 1) // self.rekey_after
+        oldest_needed = max(0, self._replay.highest - self.window + 1) // self.rekey_after
         for old in [e for e in self._recv_keys if e < oldest_needed]:
             del self._recv_keys[old]
         return plaintext
@@ -316,7 +271,7 @@ class Device:
 
             x_private = X25519PrivateKey.generate()
             x_public = x_private.public_key().public_bytes_raw()
-        hello = _encode(b"PQCH", bytes([VERSION]), _suite(self.kem.algorithm, self.identity.algorithm, self.hybrid),
+        hello = encode(CLIENT_HELLO, bytes([VERSION]), _suite(self.kem.algorithm, self.identity.algorithm, self.hybrid),
                         struct.pack(">Q", self.rekey_after), self.identity.name.encode(), secrets.token_bytes(32),
                         keypair.public_key, x_public)
         self._state = {"keypair": keypair, "x_private": x_private, "hello": hello,
@@ -329,26 +284,27 @@ class Device:
                    self.identity.algorithm, context=_GATEWAY_CONTEXT, backend=self.identity.backend)
         except SignatureError:
             raise HandshakeError("handshake aborted: the gateway's signature over the transcript does not "
-                                 "verify with the pinned gateway key (man-in-the-middle or wrong gateway)") from None
+                                 "verify with the pinned gateway key (man-in-the-middle or wrong gateway)",
+                                 "forged") from None
 
     def finish(self, server_hello: bytes) -> bytes:
         """Check the ServerHello, derive keys, and return the DeviceFinish; sets ``self.channel``."""
         if self._state is None:
-            raise HandshakeError("call hello() first: no handshake is in progress")
+            raise HandshakeError("call hello() first: no handshake is in progress", "unknown")
         state, self._state = self._state, None  # one use only
         start = time.perf_counter()
-        name, ciphertext, x_public, signature = _decode(b"PQSH", server_hello, 4, "ServerHello")
-        _expect_size(ciphertext, KEM_SIZES[self.kem.algorithm]["ciphertext"], "ML-KEM ciphertext")
+        name, ciphertext, x_public, signature = decode(SERVER_HELLO, server_hello, 4, "ServerHello")
+        expect_size(ciphertext, KEM_SIZES[self.kem.algorithm]["ciphertext"], "ML-KEM ciphertext")
         core = server_hello[: len(server_hello) - 4 - len(signature)]
         transcript = state["hello"] + core
         self._verify_gateway(transcript, signature)
         shared = [self.kem.decapsulate(state["keypair"], ciphertext)]
         if self.hybrid:
-            shared.append(_x25519(state["x_private"], x_public))
+            shared.append(x25519_exchange(state["x_private"], x_public))
         t_verify = (time.perf_counter() - start) * 1e3
         transcript += struct.pack(">I", len(signature)) + signature
         device_sig = self.identity.sign(hashlib.sha256(transcript).digest(), _DEVICE_CONTEXT)
-        finish = _encode(b"PQDF", self.identity.name.encode(), device_sig)
+        finish = encode(DEVICE_FINISH, self.identity.name.encode(), device_sig)
         transcript += finish
         keys = derive_keys(shared, transcript)
         info = HandshakeInfo(
@@ -366,13 +322,14 @@ class Device:
         return finish
 
 
-def _x25519(private, peer_public: bytes) -> bytes:
+def x25519_exchange(private, peer_public: bytes) -> bytes:
+    """X25519 (RFC 7748) shared secret with the peer's 32-byte public key (hybrid mode)."""
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
     try:
-        return private.exchange(X25519PublicKey.from_public_bytes(_expect_size(peer_public, 32, "X25519 key")))
+        return private.exchange(X25519PublicKey.from_public_bytes(expect_size(peer_public, 32, "X25519 key")))
     except ValueError as error:
-        raise HandshakeError(f"bad X25519 key from the peer: {error}") from None
+        raise HandshakeError(f"bad X25519 key from the peer: {error}", "malformed") from None
 
 
 class Gateway:
@@ -410,25 +367,26 @@ class Gateway:
         hello_id = hashlib.sha256(client_hello).digest()
         if hello_id in self._pending:  # a replayed or duplicated hello: same answer, state kept
             return self._pending[hello_id]["server_hello"]
-        version, suite, rekey_b, name_b, _random, ek, x_public = _decode(b"PQCH", client_hello, 7, "ClientHello")
+        version, suite, rekey_b, name_b, _random, ek, x_public = decode(CLIENT_HELLO, client_hello, 7, "ClientHello")
         if version != bytes([VERSION]):
-            raise HandshakeError(f"unsupported protocol version {version.hex()}")
+            raise HandshakeError(f"unsupported protocol version {version.hex()}", "malformed")
         parts = suite.decode(errors="replace").split("+")
         if len(parts) not in (2, 3) or parts[0] not in KEM_SIZES or parts[1] != self.identity.algorithm \
                 or (len(parts) == 3 and parts[2] != "X25519"):
-            raise HandshakeError(f"unsupported suite {suite!r}: this gateway speaks ML-KEM with {self.identity.algorithm}")
+            raise HandshakeError(f"unsupported suite {suite!r}: this gateway speaks ML-KEM with "
+                                 f"{self.identity.algorithm}", "malformed")
         hybrid = len(parts) == 3
         name = name_b.decode(errors="replace")
         if name not in self.trusted:
-            raise HandshakeError(f"unknown device {name!r}: its key is not pinned at this gateway")
-        (rekey_after,) = struct.unpack(">Q", _expect_size(rekey_b, 8, "rekey interval"))
+            raise HandshakeError(f"unknown device {name!r}: its key is not pinned at this gateway", "unknown")
+        (rekey_after,) = struct.unpack(">Q", expect_size(rekey_b, 8, "rekey interval"))
         if rekey_after < 1:
-            raise HandshakeError("the device asked for a key update interval of 0 packets")
+            raise HandshakeError("the device asked for a key update interval of 0 packets", "malformed")
         kem = Kem(parts[0], backend=self.identity.backend)
         try:
-            secret, ciphertext = kem.encapsulate(_expect_size(ek, KEM_SIZES[kem.algorithm]["public_key"], "ML-KEM key"))
+            secret, ciphertext = kem.encapsulate(expect_size(ek, KEM_SIZES[kem.algorithm]["public_key"], "ML-KEM key"))
         except KemError as error:
-            raise HandshakeError(f"bad ML-KEM key in ClientHello: {error}") from None
+            raise HandshakeError(f"bad ML-KEM key in ClientHello: {error}", "malformed") from None
         secrets_ = [secret]
         g_public = b""
         if hybrid:
@@ -436,9 +394,8 @@ class Gateway:
 
             g_private = X25519PrivateKey.generate()
             g_public = g_private.public_key().public_bytes_raw()
-            secrets_.append(_x25519(g_private, x_public))
-        core = b"PQSH" + b"".join(struct.pack(">I", len(f)) + f
-                                  for f in (self.identity.name.encode(), ciphertext, g_public))
+            secrets_.append(x25519_exchange(g_private, x_public))
+        core = encode(SERVER_HELLO, self.identity.name.encode(), ciphertext, g_public)
         transcript = bytes(client_hello) + core
         signature = self.identity.sign(hashlib.sha256(transcript).digest(), _GATEWAY_CONTEXT)
         server_hello = core + struct.pack(">I", len(signature)) + signature
@@ -459,16 +416,16 @@ class Gateway:
                    context=_DEVICE_CONTEXT, backend=self.identity.backend)
         except SignatureError:
             raise HandshakeError(f"handshake aborted: the signature of {name!r} does not verify with its pinned "
-                                 "key (impersonation or man-in-the-middle)") from None
+                                 "key (impersonation or man-in-the-middle)", "forged") from None
 
     def complete(self, device_finish: bytes) -> SecureChannel:
         """Check the DeviceFinish and return (and keep) the channel to that device."""
         start = time.perf_counter()
-        name_b, signature = _decode(b"PQDF", device_finish, 2, "DeviceFinish")
+        name_b, signature = decode(DEVICE_FINISH, device_finish, 2, "DeviceFinish")
         name = name_b.decode(errors="replace")
         candidates = [k for k, v in self._pending.items() if v["name"] == name]
         if not candidates:
-            raise HandshakeError(f"no handshake in progress with {name!r}")
+            raise HandshakeError(f"no handshake in progress with {name!r}", "unknown")
         # The finish names no hello: the device's signature picks its own transcript (newest first).
         # A failed finish removes nothing, so a forged one cannot abort the real handshake.
         for hello_id in reversed(candidates):
@@ -512,16 +469,17 @@ class Gateway:
             raise TypeError(f"packet must be bytes, got {type(packet).__name__}")
         packet = bytes(packet)
         if len(packet) < OVERHEAD:
-            raise ChannelError(f"packet is truncated: {len(packet)} bytes, a sealed packet has at least {OVERHEAD}")
+            raise ChannelError(f"packet is truncated: {len(packet)} bytes, a sealed packet has at least {OVERHEAD}",
+                               "malformed")
         name = self._by_id.get(packet[1:9])
         if name is None:
-            raise ChannelError("packet is from no connected device (unknown channel id)")
+            raise ChannelError("packet is from no connected device (unknown channel id)", "unknown")
         return name, self.channels[name].open(packet, associated_data, check=check)
 
     def seal(self, device: str, plaintext: bytes, associated_data: bytes = b"") -> bytes:
         """Seal a packet for one connected device."""
         if device not in self.channels:
-            raise ChannelError(f"no channel to device {device!r}: it has not completed a handshake")
+            raise ChannelError(f"no channel to device {device!r}: it has not completed a handshake", "unknown")
         return self.channels[device].seal(plaintext, associated_data)
 
 
@@ -530,7 +488,7 @@ def hello_device(client_hello: bytes) -> str:
 
     For transports that also name the sender outside the hello (a queue header): the two must agree.
     """
-    return _decode(b"PQCH", client_hello, 7, "ClientHello")[3].decode(errors="replace")
+    return decode(CLIENT_HELLO, client_hello, 7, "ClientHello")[3].decode(errors="replace")
 
 
 def handshake(device: Device, gateway: Gateway) -> tuple[SecureChannel, SecureChannel]:
