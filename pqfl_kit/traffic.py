@@ -47,6 +47,7 @@ from os import PathLike
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from pqfl_kit import SEED
 from pqfl_kit.limits import real, whole
@@ -98,8 +99,9 @@ class TrafficDataset:
     device: np.ndarray
     start: np.ndarray
     features: tuple[str, ...] = FEATURES
-    onset: np.ndarray | None = field(default=None, repr=False)  # first anomalous step, -1 if none
-    end: np.ndarray | None = field(default=None, repr=False)  # one past the last anomalous step, -1 if none
+    # first anomalous step / one past the last, -1 if none; None: derived from y in __post_init__
+    onset: np.ndarray = field(default=None, repr=False)  # type: ignore[arg-type]
+    end: np.ndarray = field(default=None, repr=False)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         n = len(self.X)
@@ -141,8 +143,6 @@ class TrafficDataset:
 
     def frame(self, i: int):
         """Window ``i`` as a pandas DataFrame (one row per time step)."""
-        import pandas as pd
-
         return pd.DataFrame(self.X[i], columns=list(self.features))
 
 
@@ -270,12 +270,18 @@ def _one_device(rng: np.random.Generator, n_windows: int, window: int, anomaly_r
     """Generate one device's stream, cut into windows, with anomaly episodes injected."""
     noise = 1.0 + 0.8 * difficulty
     x = _device_stream(rng, n_windows * window, noise)
-    kinds, subkinds, onsets, ends = [], [], [], []
+    kinds: list[str] = []
+    subkinds: list[str] = []
+    onsets: list[int] = []
+    ends: list[int] = []
     min_len = max(2, int(round(window * (0.7 - 0.45 * difficulty))))
     for w in range(n_windows):
         lo = w * window
         if rng.random() >= anomaly_rate:
-            kinds.append("normal"), subkinds.append("normal"), onsets.append(-1), ends.append(-1)
+            kinds.append("normal")
+            subkinds.append("normal")
+            onsets.append(-1)
+            ends.append(-1)
             continue
         kind = _ANOMALY_KINDS[rng.choice(len(_ANOMALY_KINDS), p=mix)]
         sub = SUBKINDS[kind][rng.integers(len(SUBKINDS[kind]))]
@@ -283,7 +289,10 @@ def _one_device(rng: np.random.Generator, n_windows: int, window: int, anomaly_r
         onset = int(rng.integers(0, window - length + 1))
         severity = rng.uniform(0.6, 1.0) * (1.0 - 0.75 * difficulty)
         _inject(rng, x[lo + onset:lo + onset + length], x[:lo + onset], sub, severity)
-        kinds.append(kind), subkinds.append(sub), onsets.append(onset), ends.append(onset + length)
+        kinds.append(kind)
+        subkinds.append(sub)
+        onsets.append(onset)
+        ends.append(onset + length)
     _clip_physical(x)
     windows = x.reshape(n_windows, window, len(FEATURES)).astype(np.float32)
     return windows, np.array(kinds), np.array(subkinds), np.array(onsets), np.array(ends)
@@ -430,8 +439,6 @@ _NORMAL_LABELS = {"0", "0.0", "normal", "benign", "false", "no"}
 
 def _numeric(column):
     """A CSV column as float64; text becomes NaN, numbers beyond float64 (a 400-digit integer) become inf."""
-    import pandas as pd
-
     try:
         return pd.to_numeric(column, errors="coerce").astype(np.float64)
     except (OverflowError, ValueError, TypeError):  # pandas refuses ints beyond float64 instead of coercing them
@@ -468,14 +475,22 @@ def load_csv(path: str | PathLike, *, features: Mapping[str, str] | Sequence[str
     ``1 <= stride <= MAX_STEPS`` (4,000,000), and at most ``MAX_STEPS * 9`` = 36,000,000 window
     values (windows x window x features: 144 MB of float32), checked before any window is built.
     """
-    import pandas as pd
-
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No CSV file at {path}.")
     window = whole("window", window, 1, MAX_WINDOW)
-    stride = window if stride is None else stride
-    stride = whole("stride", stride, 1, MAX_STEPS)
+    stride = whole("stride", window if stride is None else stride, 1, MAX_STEPS)
+    names, columns = _feature_columns(features)
+    frame, matrix = _read_checked(path, columns, label, device, kind)
+    normal = {str(v).strip().lower() for v in normal_labels}
+    row_y = (~frame[label].astype(str).str.strip().str.lower().isin(normal)).to_numpy()
+    groups = frame[device].astype(str).to_numpy() if device else np.zeros(len(frame), dtype=int)
+    row_kind = frame[kind].astype(str).to_numpy() if kind else np.where(row_y, "anomaly", "normal")
+    return _cut_windows(path.name, matrix, row_y, row_kind, groups, window, stride, tuple(names))
+
+
+def _feature_columns(features: Mapping[str, str] | Sequence[str]) -> tuple[list[str], list[str]]:
+    """(kit names, CSV columns) of ``load_csv``'s ``features`` argument."""
     if isinstance(features, Mapping):
         names, columns = list(features.keys()), list(features.values())
     elif isinstance(features, (list, tuple)) and all(isinstance(c, str) for c in features):
@@ -484,6 +499,12 @@ def load_csv(path: str | PathLike, *, features: Mapping[str, str] | Sequence[str
         raise TypeError("features must be a list of column names or a {kit name: column} mapping.")
     if not columns:
         raise ValueError("features is empty: name at least one CSV column.")
+    return names, columns
+
+
+def _read_checked(path: Path, columns: list[str], label: str, device: str | None,
+                  kind: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The CSV as a frame plus its feature matrix (float32), after every check of ``load_csv``."""
     try:
         frame = pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
@@ -509,16 +530,18 @@ def load_csv(path: str | PathLike, *, features: Mapping[str, str] | Sequence[str
             rows = int((frame[column].isna() | frame[column].astype(str).str.strip().eq("")).sum())
             raise ValueError(f"{what} column {column!r} is empty in {rows} row(s): fill or drop those rows first "
                              "(an empty label would be read as an anomaly, an empty device id would drop rows).")
-    normal = {str(v).strip().lower() for v in normal_labels}
-    row_y = (~frame[label].astype(str).str.strip().str.lower().isin(normal)).to_numpy()
-    groups = frame[device].astype(str).to_numpy() if device else np.zeros(len(frame), dtype=int)
-    matrix = values.to_numpy(dtype=np.float32)
-    row_kind = frame[kind].astype(str).to_numpy() if kind else np.where(row_y, "anomaly", "normal")
+    return frame, values.to_numpy(dtype=np.float32)
+
+
+def _cut_windows(name: str, matrix: np.ndarray, row_y: np.ndarray, row_kind: np.ndarray, groups: np.ndarray,
+                 window: int, stride: int, features: tuple[str, ...]) -> TrafficDataset:
+    """Per device (group), in file order: windows of ``window`` rows every ``stride`` rows."""
     sizes = pd.Series(groups).value_counts().to_numpy()
     n_windows = int(np.sum(np.maximum(0, (sizes - window) // stride + 1)))
-    if n_windows * window * len(columns) > MAX_STEPS * len(FEATURES):
-        raise ValueError(f"{path.name} would give {n_windows:,} windows x {window} rows x {len(columns)} features = "
-                         f"{n_windows * window * len(columns):,} values, above the limit of "
+    n_values = n_windows * window * len(features)
+    if n_values > MAX_STEPS * len(FEATURES):
+        raise ValueError(f"{name} would give {n_windows:,} windows x {window} rows x {len(features)} features = "
+                         f"{n_values:,} values, above the limit of "
                          f"{MAX_STEPS * len(FEATURES):,} (MAX_STEPS x 9, 144 MB): raise stride or lower window.")
     X, y, kinds, devices, starts = [], [], [], [], []
     for g in pd.unique(groups):
@@ -532,11 +555,11 @@ def load_csv(path: str | PathLike, *, features: Mapping[str, str] | Sequence[str
             devices.append(g)
             starts.append(s)
     if not X:
-        raise ValueError(f"{path.name} has fewer than window={window} rows per device: lower window.")
+        raise ValueError(f"{name} has fewer than window={window} rows per device: lower window.")
     device_ids = pd.factorize(np.asarray(devices))[0]
-    kinds = np.asarray(kinds)
-    return TrafficDataset(np.stack(X), np.asarray(y, dtype=np.int8), kinds, kinds.copy(),
-                          device_ids.astype(np.int32), np.asarray(starts, dtype=np.int64), tuple(names))
+    kind_array = np.asarray(kinds)
+    return TrafficDataset(np.stack(X), np.asarray(y, dtype=np.int8), kind_array, kind_array.copy(),
+                          device_ids.astype(np.int32), np.asarray(starts, dtype=np.int64), features)
 
 
 def plot_kinds(data: TrafficDataset, features: Sequence[str] = ("delay_ms", "loss_rate", "heart_rate", "spo2"),

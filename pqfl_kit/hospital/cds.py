@@ -92,9 +92,9 @@ class Vitals:
     def __post_init__(self) -> None:
         for name in ("respiration_rate", "spo2", "systolic_bp", "pulse", "temperature"):
             value = getattr(self, name)
-            if type(value) is float or type(value) is int:  # the common case: one range comparison
-                if -VITAL_LIMIT <= value <= VITAL_LIMIT:
-                    continue
+            # the common case: one range comparison
+            if (type(value) is float or type(value) is int) and -VITAL_LIMIT <= value <= VITAL_LIMIT:
+                continue
             # raises, naming the limit (a 400-digit int included); numpy numbers become float
             object.__setattr__(self, name, real(f"Vitals.{name}", value, -VITAL_LIMIT, VITAL_LIMIT))
         if not isinstance(self.consciousness, str) or self.consciousness not in _CONSCIOUSNESS:
@@ -281,6 +281,7 @@ def decide(vitals: Vitals, priority: str, weights: Mapping[str, float] | None = 
     if clinical_alert:
         roles = (result.response,)
     if device_alert:
-        roles = roles + (("ward nurse (check the patient at the bedside)",) if not clinical_alert else ()) + (DEVICE_ROLE,)
+        bedside = () if clinical_alert else ("ward nurse (check the patient at the bedside)",)
+        roles = roles + bedside + (DEVICE_ROLE,)
     return Decision(priority=priority, news2=result, level=LEVELS[level],
                     alert=alert, cause=cause, roles=roles, implausible=implausible)

@@ -278,7 +278,8 @@ class EHR:
             raise ValueError(f"table must be one of {', '.join(TABLES)}, got {table!r}.")
         if limit is not None:
             limit = whole("limit", limit, 0, MAX_ROWS)
-        sql, args = f"SELECT * FROM {table}", ()
+        args: tuple[str, ...] = ()
+        sql = f"SELECT * FROM {table}"
         if patient_id is not None:
             if not isinstance(patient_id, str):
                 raise TypeError(f"patient_id must be a string, got {type(patient_id).__name__}.")

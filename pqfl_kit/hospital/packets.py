@@ -36,6 +36,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from ..pqc.channel import OVERHEAD, ChannelError, connect_pair
+from ..qkd.records import RECORD_OVERHEAD, open_record, seal_record
+
 __all__ = ["MAGIC", "KIND_CHANNEL", "KIND_AES", "HEADER_FIXED", "MAX_BODY", "Header", "Link", "Sender",
            "MAX_SEQ", "PacketError", "parse_header", "build_header", "aes_link", "channel_link", "derive_auth_key"]
 
@@ -172,7 +175,6 @@ def _check_ids(device_id: str, patient_id: str) -> None:
 
 def aes_link(device_id: str, patient_id: str, key: bytes) -> tuple[Sender, Link]:
     """A device and its gateway link sharing a QKD key: AES-256-GCM + HMAC records (eq. 2, 7)."""
-    from pqfl_kit.qkd.records import RECORD_OVERHEAD, open_record, seal_record
 
     _check_ids(device_id, patient_id)
     if not isinstance(key, (bytes, bytearray)):
@@ -203,7 +205,6 @@ def channel_link(device_id: str, patient_id: str, *, device_end=None, gateway_en
     by the ML-KEM secret and the ML-DSA-authenticated handshake); both sides then derive
     K_auth = HKDF-SHA256(session key).
     """
-    from pqfl_kit.pqc.channel import OVERHEAD, ChannelError, connect_pair
 
     _check_ids(device_id, patient_id)
     if (device_end is None) != (gateway_end is None):

@@ -99,6 +99,7 @@ def mitm_demo(check_signatures: bool = True, *, hybrid: bool = False, readings=D
     except HandshakeError as error:
         return MitmResult(check_signatures, hybrid, True, str(error), error.reason)
 
+    assert device.channel is not None  # finish() succeeded
     # 3. No checks: Mallory knows both key sets and relays, reading (and editing) every packet.
     t_dev = hello + hello_to_dev + finish
     t_gw = hello_to_gw + server_hello + finish

@@ -259,13 +259,13 @@ class Device:
         self.hybrid = hybrid
         self.rekey_after, self.window = rekey_after, window
         self.channel: SecureChannel | None = None
-        self._state = None
+        self._state: dict | None = None
 
     def hello(self) -> bytes:
         """Build the ClientHello with fresh ephemeral keys."""
         start = time.perf_counter()
         keypair = self.kem.generate_keypair()
-        x_private = x_public = b""
+        x_private, x_public = None, b""
         if self.hybrid:
             from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
@@ -495,6 +495,7 @@ def handshake(device: Device, gateway: Gateway) -> tuple[SecureChannel, SecureCh
     """Run the three handshake messages in memory; returns (device channel, gateway channel)."""
     finish = device.finish(gateway.respond(device.hello()))
     gateway_channel = gateway.complete(finish)
+    assert device.channel is not None  # finish() sets it or raises
     return device.channel, gateway_channel
 
 

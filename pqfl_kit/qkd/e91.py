@@ -141,7 +141,7 @@ def e91_circuit(alice_angle: float, bob_angle: float, *, eve_angle: float | None
     if noise > 0:
         qc.append(_depolarizing(float(noise)), [0])
         qc.append(_depolarizing(float(noise)), [1])
-    if eve:
+    if eve_angle is not None:
         qc.barrier()
         qc.ry(-eve_angle, 1)
         if eve_measurement == "deferred":
@@ -345,7 +345,8 @@ def _analyse(r: E91Result) -> None:
         leak = EC_EFFICIENCY * binary_entropy(r.qber) if math.isfinite(r.qber) else float("nan")
         r.reason = (f"no secret key possible: with S − 3σ = {s_low:.3f} Eve may know up to "
                     f"{eve_information_bound(s_low):.2f} bit per key bit and error correction at QBER = "
-                    f"{r.qber:.1%} reveals about {leak:.2f}, so the key rate bound 1 − I_E − {EC_EFFICIENCY:g}·h(QBER) = "
+                    f"{r.qber:.1%} reveals about {leak:.2f}, so the key rate bound "
+                    f"1 − I_E − {EC_EFFICIENCY:g}·h(QBER) = "
                     f"{r.key_rate:.3f} ≤ 0 (Acín et al. 2007){hint}")
     else:
         r.aborted = False

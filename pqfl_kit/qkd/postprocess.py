@@ -36,6 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .records import bits_to_key
+
 __all__ = ["CascadeResult", "DistilledKey", "cascade", "toeplitz_hash", "binary_entropy", "eve_information_bound",
            "key_rate_bound", "final_key_length", "distill_key", "CONFIRM_BITS", "EC_EFFICIENCY"]
 
@@ -222,8 +224,6 @@ class DistilledKey:
 
     def key_bytes(self) -> bytes:
         """Alice's final key packed into bytes (for ``seal_record``)."""
-        from .records import bits_to_key
-
         if not self.ok:
             raise ValueError(f"no final key: {self.reason}")
         return bits_to_key(self.key_alice)
@@ -250,7 +250,8 @@ def distill_key(result, *, seed: int | None = None, epsilon: float = DEFAULT_EPS
     corrected = cascade(alice, bob, max(float(result.qber), 0.01), seed=int(rng.integers(2**63 - 1)))
     confirm_seed = rng.integers(0, 2, alice.size + CONFIRM_BITS - 1)
     confirmed = alice.size >= CONFIRM_BITS and np.array_equal(
-        toeplitz_hash(alice, CONFIRM_BITS, confirm_seed), toeplitz_hash(corrected.corrected, CONFIRM_BITS, confirm_seed))
+        toeplitz_hash(alice, CONFIRM_BITS, confirm_seed),
+        toeplitz_hash(corrected.corrected, CONFIRM_BITS, confirm_seed))
     chsh_low = float(result.chsh) - sigmas * float(result.chsh_stderr)
     info = eve_information_bound(chsh_low)
     length = final_key_length(alice.size, chsh_low, corrected.leaked_bits, epsilon=epsilon)

@@ -29,6 +29,7 @@ import os
 import struct
 from collections.abc import Sequence
 
+import numpy as np
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
@@ -73,8 +74,9 @@ def _check_bytes(value, name: str) -> bytes:
 def derive_record_keys(key: bytes) -> tuple[bytes, bytes]:
     """(K_enc, K_auth): two 32-byte keys derived from the QKD key by HKDF-SHA256 (RFC 5869)."""
     key = _check_key(key)
-    return tuple(HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(key)
+    enc, auth = (HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(key)
                  for info in (_INFO_ENC, _INFO_AUTH))
+    return enc, auth
 
 
 def _mac(auth_key: bytes, body: bytes, associated_data: bytes) -> crypto_hmac.HMAC:
@@ -116,7 +118,8 @@ def open_record(key: bytes, packet: bytes, associated_data: bytes = b"") -> byte
     try:
         _mac(auth_key, body, associated_data).verify(tag)
     except InvalidSignature:
-        raise RecordError("HMAC-SHA256 integrity check failed: wrong key, tampered record or wrong associated data") from None
+        raise RecordError("HMAC-SHA256 integrity check failed: wrong key, tampered record or wrong "
+                          "associated data") from None
     nonce, ciphertext = body[1:1 + NONCE_BYTES], body[1 + NONCE_BYTES:]
     try:
         return AESGCM(enc_key).decrypt(nonce, ciphertext, associated_data)
@@ -124,7 +127,7 @@ def open_record(key: bytes, packet: bytes, associated_data: bytes = b"") -> byte
         raise RecordError("AES-256-GCM tag check failed") from None
 
 
-def bits_to_key(bits: Sequence[int]) -> bytes:
+def bits_to_key(bits: Sequence[int] | np.ndarray) -> bytes:
     """Pack a 0/1 bit sequence (e.g. a distilled E91 key) into bytes, big-endian, whole bytes only.
 
     Trailing bits that do not fill a byte are dropped, so no byte is padded with known zeros.
