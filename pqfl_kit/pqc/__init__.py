@@ -5,20 +5,17 @@
 * :mod:`~pqfl_kit.pqc.backends` which library runs them: liboqs when installed, else OpenSSL
 * :mod:`~pqfl_kit.pqc.ascon`    Ascon-AEAD128 / Hash256 / XOF128 / CXOF128 (NIST SP 800-232)
 * :mod:`~pqfl_kit.pqc.channel`  device <-> gateway handshake and sealed packets
+* :mod:`~pqfl_kit.pqc.messages` the handshake messages' wire format
+* :mod:`~pqfl_kit.pqc.replay`   the RFC 4303 anti-replay window (also used by the hospital gateway)
+* :mod:`~pqfl_kit.pqc.errors`   ``ChannelError`` / ``HandshakeError`` and their ``reason`` values
 * :mod:`~pqfl_kit.pqc.attacks`  teaching demos: man-in-the-middle, nonce reuse, avalanche
 * :mod:`~pqfl_kit.pqc.costs`    sizes, live timings, Ascon vs AES-GCM, energy per byte
+* :mod:`~pqfl_kit.pqc.plots`    the notebook's figures (imported by the notebook and app only)
 
-Submodules load on first use (``pqfl_kit.pqc.channel`` or ``from pqfl_kit.pqc import channel``),
-so importing this package costs nothing: numba and cryptography load only when needed.
+Importing the package takes about 0.3 s (numba and cryptography); liboqs loads on first use.
 """
 from __future__ import annotations
 
-import importlib
+from . import ascon, attacks, backends, channel, costs, errors, kem, messages, replay, sig
 
-__all__ = ["ascon", "attacks", "backends", "channel", "costs", "kem", "sig"]
-
-
-def __getattr__(name: str):
-    if name in __all__:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["ascon", "attacks", "backends", "channel", "costs", "errors", "kem", "messages", "replay", "sig"]
