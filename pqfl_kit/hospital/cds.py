@@ -198,9 +198,7 @@ def _check_weights(weights: Mapping[str, float] | None) -> Mapping[str, float]:
         raise ValueError(f"unknown weight(s) {sorted(unknown)}; parameters are {', '.join(PARAMETERS)}.")
     merged = dict(REFERENCE_WEIGHTS)
     for name, w in weights.items():
-        if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0:
-            raise ValueError(f"weight for {name} must be a finite number >= 0, got {w!r}.")
-        merged[name] = float(w)
+        merged[name] = real(f"weight for {name}", w, 0)
     return merged
 
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..limits import whole
+
 __all__ = [
     "KEY_SIZE", "NONCE_SIZE", "TAG_SIZE", "InvalidTag",
     "encrypt", "decrypt", "hash256", "xof128", "cxof128",
@@ -360,10 +362,7 @@ def decrypt(key: bytes, nonce: bytes, associated_data: bytes, ciphertext: bytes)
 
 
 def _check_length(length) -> int:
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)):
-        raise TypeError(f"length must be an int, got {type(length).__name__}")
-    if length < 0:
-        raise ValueError(f"length must be >= 0 bytes, got {length}")
+    length = whole("length (bytes)", length, 0)
     return int(length)
 
 
@@ -412,8 +411,7 @@ def _state_array(state) -> np.ndarray:
 
 def permutation(state, rounds: int = 12) -> np.ndarray:
     """Ascon-p[rounds] (Sec. 3) on a copy of a 5-word state; 1 <= rounds <= 16."""
-    if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or not 1 <= rounds <= 16:
-        raise ValueError(f"rounds must be an int from 1 to 16, got {rounds!r}")
+    rounds = whole("rounds", rounds, 1, 16)
     s = _state_array(state).copy()
     _permute_state(s, int(rounds), ROUND_CONSTANTS)
     return s
@@ -424,8 +422,7 @@ def permutation_trace(state, rounds: int = 12) -> np.ndarray:
 
     Runs the same compiled round function one round at a time, for pictures of the diffusion.
     """
-    if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or not 1 <= rounds <= 16:
-        raise ValueError(f"rounds must be an int from 1 to 16, got {rounds!r}")
+    rounds = whole("rounds", rounds, 1, 16)
     s = _state_array(state).copy()
     trace = [s.copy()]
     for i in range(16 - rounds, 16):

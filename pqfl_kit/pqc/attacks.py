@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import SEED
+from ..limits import whole
 from . import ascon
 from .channel import Device, Gateway, HandshakeError, SecureChannel, derive_keys, x25519_exchange
 from .kem import Kem
@@ -65,7 +67,7 @@ def _mallory_x25519():
 
 
 def mitm_demo(check_signatures: bool = True, *, hybrid: bool = False, readings=DEFAULT_READINGS,
-              tamper_with: int | None = 1, seed: int = 2026) -> MitmResult:
+              tamper_with: int | None = 1, seed: int = SEED) -> MitmResult:
     """Run a device<->gateway handshake through an attacker who swaps the key-exchange keys.
 
     ``tamper_with``: index of a reading the attacker rewrites (HR -> 072) when it gets through.
@@ -145,13 +147,11 @@ def nonce_reuse_demo(reading_a: bytes = b"HR=072 SpO2=98 ", reading_b: bytes = b
             "recovered_b": recovered}
 
 
-def avalanche(max_rounds: int = 12, trials: int = 200, seed: int = 2026) -> np.ndarray:
+def avalanche(max_rounds: int = 12, trials: int = 200, seed: int = SEED) -> np.ndarray:
     """Mean fraction of the 320 state bits that flip after r = 1..max_rounds rounds of Ascon-p
     when one random input bit is flipped (0.5 = full diffusion)."""
-    if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or not 1 <= max_rounds <= 16:
-        raise ValueError(f"max_rounds must be an int from 1 to 16, got {max_rounds!r}")
-    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
-        raise ValueError(f"trials must be a positive int, got {trials!r}")
+    max_rounds = whole("max_rounds", max_rounds, 1, 16)
+    trials = whole("trials", trials, 1)
     rng = np.random.default_rng(seed)
     flipped = np.zeros(max_rounds)
     for _ in range(trials):

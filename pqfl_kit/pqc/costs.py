@@ -20,6 +20,7 @@ import os
 import time
 from collections.abc import Callable
 
+from ..limits import real
 from . import ascon, backends
 from .channel import Device, Gateway, handshake
 from .kem import KEM_SIZES, Kem
@@ -135,6 +136,5 @@ def energy_per_byte(cycles_per_byte: float, *, clock_hz: float = PI4["clock_hz"]
                     core_power_w: float = PI4["core_power_w"]) -> float:
     """Estimated energy in nanojoules per byte: cycles/byte x (core power / clock)."""
     for name, value in (("cycles_per_byte", cycles_per_byte), ("clock_hz", clock_hz), ("core_power_w", core_power_w)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise ValueError(f"{name} must be a positive number, got {value!r}")
+        real(name, value, 0, low_open=True)
     return cycles_per_byte * core_power_w / clock_hz * 1e9

@@ -45,6 +45,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..limits import real, whole
 from .postprocess import EC_EFFICIENCY, binary_entropy, eve_information_bound, key_rate_bound
 
 __all__ = ["ALICE_ANGLES", "BOB_ANGLES", "angle_label", "CHSH_TERMS", "KEY_BASES", "EVE_STRATEGIES", "QBER_LIMIT",
@@ -87,17 +88,14 @@ QBER_LIMIT = _qber_limit()
 def validate_parameters(n_pairs, eve_fraction: float = 0.0, eve_bases: str = "bob", noise: float = 0.0,
                         engine: str = "fast") -> None:
     """Raise ``TypeError``/``ValueError`` with a plain message for parameters ``run_e91`` cannot use."""
-    if isinstance(n_pairs, bool) or not isinstance(n_pairs, (int, np.integer)):
-        raise TypeError(f"n_pairs must be a whole number, got {n_pairs!r}")
+    n_pairs = whole("n_pairs", n_pairs)
     if n_pairs < MIN_PAIRS:
         raise ValueError(f"n_pairs = {n_pairs} is too few for a CHSH estimate: use at least {MIN_PAIRS} "
                          "(each of the four CHSH basis pairs gets only about 1/9 of them).")
     if n_pairs > MAX_PAIRS:
         raise ValueError(f"n_pairs = {n_pairs} is more than this simulation allows ({MAX_PAIRS:,}).")
     for name, value in (("eve_fraction", eve_fraction), ("noise", noise)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name} must be a number between 0 and 1, got {value!r}")
-        if not 0.0 <= float(value) <= 1.0:
+        if not 0.0 <= real(name, value) <= 1.0:
             raise ValueError(f"{name} = {value} is outside [0, 1]: it is a probability.")
     if eve_bases not in EVE_STRATEGIES:
         raise ValueError(f"unknown Eve strategy {eve_bases!r}: choose 'bob' (Bob's three angles) "
