@@ -12,12 +12,13 @@ export PYTHONHASHSEED ?= 0
 
 LIBOQS := $(VENV)/liboqs/.pqfl-liboqs-0.16.0
 
-.PHONY: lab apps test test-fast bench venv liboqs system-build-deps system-test-deps notebooks clean help
+.PHONY: lab apps test test-fast lint bench venv liboqs system-build-deps system-test-deps notebooks clean help
 
 help:
 	@echo "make lab    - open the kit in JupyterLab (creates .venv on first run)"
 	@echo "make test   - run every test: unit, notebooks (nbval), browser (Chromium), broker (RabbitMQ)"
 	@echo "make apps   - serve every notebook as a Voila app"
+	@echo "make lint   - ruff (package, tests, notebooks) and mypy (package); part of make test"
 	@echo "make bench  - run the benchmarks under benchmarks/ and print their ratio tables"
 	@echo "make liboqs - build liboqs 0.16.0 into .venv/liboqs (the PQC backend Binder learners get)"
 
@@ -80,11 +81,17 @@ apps: $(VENV)/.lab-ok
 
 # Both PQC backends are tested: liboqs must build and load here (PQFL_REQUIRE_LIBOQS=1).
 test: $(VENV)/.test-ok system-test-deps $(LIBOQS)
+	$(MAKE) --no-print-directory lint
 	PQFL_REQUIRE_LIBOQS=1 PQFL_PQC_BACKEND=liboqs $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
 	  -p no:cacheprovider $(PYTEST_ARGS)
 
-# Unit tests only (no notebooks, browser or broker): seconds, for quick feedback while coding.
+# ruff checks the package, tests, benchmarks, tools and notebooks; mypy the package (pyproject.toml).
+lint: $(VENV)/.test-ok
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# Unit tests only (nothing that starts a kernel, browser, broker or server, or takes over 2 s): < 60 s.
 test-fast: $(VENV)/.test-ok
 	$(BIN)/python -m pytest tests -m "not browser and not broker and not slow" -p no:cacheprovider $(PYTEST_ARGS)
 
