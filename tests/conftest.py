@@ -120,7 +120,8 @@ def shot(page):
         # Voila's page scrolls inside a container, so a full-page shot stops at the viewport:
         # grow the viewport to the tallest content (capped) for the shot, then restore it.
         size = page.viewport_size
-        tallest = page.evaluate("Math.max(...Array.from(document.querySelectorAll('body, body *'), e => e.scrollHeight))")
+        tallest = page.evaluate(
+            "Math.max(...Array.from(document.querySelectorAll('body, body *'), e => e.scrollHeight))")
         page.set_viewport_size({"width": size["width"], "height": int(min(max(tallest, size["height"]), 6000))})
         try:
             (locator or page).screenshot(path=str(path), **({} if locator else {"full_page": True}))

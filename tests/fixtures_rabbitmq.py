@@ -61,7 +61,7 @@ class RabbitBroker:
         """Start the broker and wait until a pika handshake succeeds."""
         import pika
 
-        log = open(self.base / f"server-{self.starts}.log", "wb")
+        log = open(self.base / f"server-{self.starts}.log", "wb")  # noqa: SIM115 - closed in stop()
         self.starts += 1
         self.proc = subprocess.Popen([SERVER], env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                      start_new_session=True)

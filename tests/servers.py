@@ -41,7 +41,7 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
 def start(args: list[str], ready_url: str, log_path: Path, env: dict | None = None) -> subprocess.Popen:
     """Start a server in its own process group, logging to ``log_path``; wait until ready."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    log = open(log_path, "wb")
+    log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
     proc = subprocess.Popen(args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, **(env or {})}, start_new_session=True)
     proc._pqfl_log = log  # closed in stop()

@@ -50,7 +50,8 @@ def test_postbuild_builds_liboqs_and_fills_the_numba_cache(tmp_path):
     assert list((tmp_path / "numba").rglob("*.nbi")), "postBuild left no numba cache"
 
     # A fresh session (a new Binder kernel): liboqs from the built prefix, Ascon loaded from cache.
-    code = ("import json, ctypes; from pqfl_kit.pqc import ascon, backends; from pqfl_kit.pqc.channel import connect_pair\n"
+    code = ("import json, ctypes; from pqfl_kit.pqc import ascon, backends\n"
+            "from pqfl_kit.pqc.channel import connect_pair\n"
             "d, g = connect_pair(seed=5); assert g.open(d.seal(b'x')) == b'x'\n"
             "from pqfl_kit.pqc.ascon import _aead_encrypt, _aead_decrypt\n"
             "lib = backends.oqs_module().native()._name\n"

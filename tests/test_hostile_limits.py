@@ -78,7 +78,8 @@ def _entries(csv_path, detector):
         "threats.factors_from_order": (lambda p: Th.factors_from_order(**p), dict(N=15, a=7, r=4),
                                        {"N": set(), "a": {"zero"}, "r": set()}),
         "threats.toy_rsa_key": (lambda p: Th.toy_rsa_key(**p), dict(p=3, q=11), {"p": set(), "q": set()}),
-        "threats.ToyRSAKey": (lambda p: Th.ToyRSAKey(**p), dict(n=33, e=3, d=7), {"n": {"big"}, "e": set(), "d": set()}),
+        "threats.ToyRSAKey": (lambda p: Th.ToyRSAKey(**p), dict(n=33, e=3, d=7),
+                              {"n": {"big"}, "e": set(), "d": set()}),
         "threats.break_toy_rsa": (lambda p: Th.break_toy_rsa(Th.ToyRSAKey(33, 3), (p["p"], p["q"])), dict(p=3, q=11),
                                   {"p": set(), "q": set()}),
         "threats.rsa_decrypt_record": (lambda p: Th.rsa_decrypt_record([p["c"], 5], Th.ToyRSAKey(33, 3, 7)), dict(c=5),
@@ -89,7 +90,8 @@ def _entries(csv_path, detector):
                                   {"n_qubits": set(), "iterations": {"zero", "big", "fraction"}}),
         "threats.grover_circuit": (lambda p: Th.grover_circuit(**p), dict(n_qubits=4, marked=11, iterations=3),
                                    {"n_qubits": set(), "marked": {"zero"}, "iterations": {"zero"}}),
-        "threats.run_grover": (lambda p: Th.run_grover(**p), dict(n_qubits=3, marked=5, max_iterations=2, shots=64, seed=1),
+        "threats.run_grover": (lambda p: Th.run_grover(**p),
+                               dict(n_qubits=3, marked=5, max_iterations=2, shots=64, seed=1),
                                {"n_qubits": set(), "marked": {"zero"}, "max_iterations": {"zero"}, "shots": set(),
                                 "seed": seed_ok}),
         "threats.grover_key_strength": (lambda p: Th.grover_key_strength(**p), dict(key_bits=128), {"key_bits": set()}),
@@ -173,7 +175,8 @@ def test_the_issue_examples_end_in_a_value_error_naming_the_limit(detector):
         assert time.perf_counter() - start < FAST_S, message
     with pytest.raises(TypeError, match="shots must be a whole number"):
         Th.run_shor(15, 7, 8, shots=1.5)
-    big = T.generate(1, 300, window=1000, seed=1)  # fine to make, but one batch of 300 x 1,000 x (9 + 8 x 32) floats is not
+    # fine to make, but one batch of 300 x 1,000 x (9 + 8 x 32) floats is not
+    big = T.generate(1, 300, window=1000, seed=1)
     with pytest.raises(ValueError, match="MAX_ACTIVATIONS"):
         D.train_detector("lstm", big, big, batch_size=4096)
 
@@ -196,7 +199,8 @@ def test_load_csv_names_the_row_and_column_of_infinite_or_huge_values(tmp_path, 
     rows[6] = f"6,0,{cell}"
     path.write_text("a,y,hr\n" + "\n".join(rows) + "\n")
     start = time.perf_counter()
-    with pytest.raises(ValueError, match=rf"column 'hr' holds {re.escape(shown)} in data row 7 \(line 8 of hostile.csv\)"):
+    where = r"in data row 7 \(line 8 of hostile.csv\)"
+    with pytest.raises(ValueError, match=rf"column 'hr' holds {re.escape(shown)} {where}"):
         T.load_csv(path, features=["a", "hr"], label="y", window=2)
     assert time.perf_counter() - start < FAST_S
     ok = T.load_csv(path, features=["a"], label="y", window=2)  # the clean column still loads

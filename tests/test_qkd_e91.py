@@ -53,7 +53,7 @@ def test_no_eve_no_noise_violates_chsh_maximally():
     assert r.qber == 0.0 and np.array_equal(r.key_alice, r.key_bob)
     assert abs(r.key_fraction - 2 / 9) < 4 * math.sqrt((2 / 9) * (7 / 9) / r.n_pairs)
     assert not r.aborted and "QBER" in r.reason
-    for (i, j), (e, count) in r.correlations.items():
+    for (i, j), (_e, count) in r.correlations.items():
         assert count > 5000 and (i, j) in CHSH_TERMS
     assert set(KEY_BASES) == {(1, 0), (2, 1)}
 

@@ -66,7 +66,8 @@ def test_eve_information_bound():
     assert eve_information_bound(2.0) == 1.0 and eve_information_bound(float("nan")) == 1.0
     values = [eve_information_bound(s) for s in np.linspace(2.01, 2.82, 10)]
     assert all(a > b for a, b in zip(values, values[1:]))
-    assert np.allclose(eve_information_bound(np.array([1.5, 2.4, float("nan")])), [1.0, eve_information_bound(2.4), 1.0])
+    bounds = eve_information_bound(np.array([1.5, 2.4, float("nan")]))
+    assert np.allclose(bounds, [1.0, eve_information_bound(2.4), 1.0])
     # Acin et al. 2007 eq. 12 by hand at S = 2.5: h((1 + sqrt(0.5625)) / 2) = h(0.875)
     assert eve_information_bound(2.5) == pytest.approx(h(0.875))
 

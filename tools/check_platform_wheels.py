@@ -53,7 +53,8 @@ def _manylinux(arch: str, newest: int = 28) -> tuple[str, ...]:
 PLATFORMS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "macos-arm64": (("macosx_14_0_arm64",),
                     {"sys_platform": "darwin", "platform_system": "Darwin", "platform_machine": "arm64",
-                     "os_name": "posix", "platform_release": "23.0.0", "platform_version": "Darwin Kernel Version 23.0.0"}),
+                     "os_name": "posix", "platform_release": "23.0.0",
+                     "platform_version": "Darwin Kernel Version 23.0.0"}),
     "linux-aarch64": (_manylinux("aarch64"),
                       {"sys_platform": "linux", "platform_system": "Linux", "platform_machine": "aarch64",
                        "os_name": "posix", "platform_release": "6.1.0", "platform_version": "#1 SMP"}),
@@ -143,7 +144,8 @@ def resolve(platform: str, python: str, source: str, requirement_args: list[str]
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=tmp,
                                   env={**os.environ, "PIP_NO_INPUT": "1"})
         except subprocess.TimeoutExpired:
-            return Row(platform, python, source, False, time.perf_counter() - start, f"pip timed out after {timeout:.0f} s")
+            return Row(platform, python, source, False, time.perf_counter() - start,
+                       f"pip timed out after {timeout:.0f} s")
         seconds = time.perf_counter() - start
         if proc.returncode != 0 or not report.exists():
             text = proc.stderr + proc.stdout

@@ -3,7 +3,8 @@
 The committed notebooks are the learner version: each exercise is a stub plus
 ``check("NN.M", answer)``. This tool replaces each stub by the reference solution from
 ``pqfl_kit.exercises`` (a stub function by the solution's code under the learner's name, a ``...``
-passed directly or assigned to the answer's name by the solution value), so a teacher can present or grade with them. Safe to re-run.
+passed directly or assigned to the answer's name by the solution value), so a teacher can present or grade
+with them. Safe to re-run.
 
     python tools/make_teacher_version.py [--execute] [NN ...]
 """
