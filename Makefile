@@ -93,7 +93,8 @@ lint: $(VENV)/.test-ok
 
 # Unit tests only (nothing that starts a kernel, browser, broker or server, or takes over 2 s): < 60 s.
 test-fast: $(VENV)/.test-ok
-	$(BIN)/python -m pytest tests -m "not browser and not broker and not slow" -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests -m "not browser and not broker and not slow and not kernel" -p no:cacheprovider \
+	  $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-ok $(LIBOQS)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

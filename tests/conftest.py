@@ -24,6 +24,35 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 APP_TIMEOUT_MS = 180_000  # a cold Voila render runs the whole notebook
 
 pytest_plugins: list[str] = ["fixtures_rabbitmq"]
+
+# Markers tell the truth (CONTRIBUTING, "Tests"): a test that uses one of these fixtures starts a
+# browser or server and is marked for it here, so `make test-fast` never starts one by accident;
+# an unmarked test that takes longer than FAST_TEST_S is listed at the end of the run.
+_FIXTURE_MARKS = {"page": "browser", "open_app": "browser", "voila_url": "browser", "lab_url": "browser",
+                  "rabbitmq": "broker"}
+_SLOW_MARKS = ("slow", "browser", "broker", "kernel")
+FAST_TEST_S = 2.0
+_too_slow: list[tuple[str, float]] = []
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, mark in _FIXTURE_MARKS.items():
+            if fixture in getattr(item, "fixturenames", ()) and mark not in item.keywords:
+                item.add_marker(getattr(pytest.mark, mark))
+
+
+def pytest_runtest_logreport(report):
+    if report.when in ("setup", "call") and report.passed and report.duration > FAST_TEST_S \
+            and not any(mark in report.keywords for mark in _SLOW_MARKS):
+        _too_slow.append((f"{report.nodeid} ({report.when})", report.duration))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _too_slow:
+        terminalreporter.section(f"unmarked tests over {FAST_TEST_S:g} s: mark them slow (or make them faster)")
+        for nodeid, seconds in sorted(_too_slow, key=lambda row: -row[1]):
+            terminalreporter.write_line(f"{seconds:6.2f} s  {nodeid}")
 @pytest.fixture(params=backends.BACKENDS)
 def pqc_backend(request) -> str:
     """Each PQC test runs once per backend: "openssl" and "liboqs"."""
