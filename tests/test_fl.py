@@ -31,7 +31,8 @@ def test_profiles_have_sources_and_scale_time():
 
 
 def test_transfer_and_energy():
-    wifi, eth = cluster.get_link(cluster.get_profile("pi4"), "wifi"), cluster.get_link(cluster.get_profile("pi4"), "ethernet")
+    pi4 = cluster.get_profile("pi4")
+    wifi, eth = cluster.get_link(pi4, "wifi"), cluster.get_link(pi4, "ethernet")
     assert cluster.transfer_seconds(10**6, wifi) > 5 * cluster.transfer_seconds(10**6, eth)
     p = cluster.get_profile("pi4")
     e = cluster.energy_joules(p, compute_s=2.0, radio_s=1.0, link=wifi)

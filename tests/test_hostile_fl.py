@@ -114,7 +114,8 @@ def test_every_junk_class_is_malformed_at_every_entry_point(fed):
         with pytest.raises(secure.SecurityError, match="bytes"):
             inbox.respond(wrong)
     # the inbox still takes the next good update
-    good = secure.seal_update(devices["c0"].channel, devices["c0"].identity, "c0", 1, wire.pack([np.ones(3)], n_samples=1))
+    good = secure.seal_update(devices["c0"].channel, devices["c0"].identity, "c0", 1,
+                              wire.pack([np.ones(3)], n_samples=1))
     assert inbox.receive(good, 1).status == "accepted"
 
 
@@ -188,7 +189,7 @@ def test_wire_refuses_other_hostile_archives():
     buf = io.BytesIO()
     np.savez(buf, meta=np.frombuffer(b"{}", dtype=np.uint8), w0=np.array([{"a": 1}], dtype=object))
     cases["object-dtype"] = buf.getvalue()
-    for name, data in cases.items():
+    for data in cases.values():
         with pytest.raises(ValueError, match="Not a model message"):
             wire.unpack(data)
     weights, meta = wire.unpack(good)  # still round-trips, writable, Fortran order too
@@ -198,7 +199,10 @@ def test_wire_refuses_other_hostile_archives():
 
 
 def test_node_refuses_signed_but_unusable_updates(bombs):
-    from pqfl_kit.fl.node import _checked_update
+    from pqfl_kit.fl.rounds import usable_update
+
+    def _checked_update(payload, shapes):  # what the node's collector runs on every opened update
+        return usable_update(payload, shapes, need_id=True)
 
     shapes = [((2, 3), np.dtype(np.float32))]
     ok = wire.pack([np.zeros((2, 3), np.float32)], n_samples=5, update_id="u")

@@ -5,6 +5,9 @@
 * :mod:`~pqfl_kit.fl.schedule`: client sampling, dropouts, straggler deadline, energy-aware rule.
 * :mod:`~pqfl_kit.fl.secure`: updates signed (ML-DSA) and sealed on ``pqfl_kit.pqc`` channels; the inbox.
 * :mod:`~pqfl_kit.fl.transport`: in-memory and RabbitMQ (AMQP) transports, one interface.
+* :mod:`~pqfl_kit.fl.config`: ``FLConfig``, every setting of an experiment checked once.
+* :mod:`~pqfl_kit.fl.rounds`: the steps of a round (train, seal, upload, aggregate, broadcast),
+  shared by the simulation and the node.
 * :mod:`~pqfl_kit.fl.experiment`: ``simulate(...) -> FLReport`` and the centralized baseline.
 * :mod:`~pqfl_kit.fl.node`: ``python -m pqfl_kit.fl.node aggregator|client`` on real machines.
 
@@ -12,19 +15,7 @@ Nothing heavy is imported here: Keras loads only when a Keras model trains.
 """
 from __future__ import annotations
 
-__all__ = ["simulate", "FLReport"]
+from pqfl_kit.fl.config import FLConfig
+from pqfl_kit.fl.experiment import FLReport, simulate
 
-
-def simulate(*args, **kwargs):
-    """See :func:`pqfl_kit.fl.experiment.simulate` (imported on first use)."""
-    from pqfl_kit.fl.experiment import simulate as _simulate
-
-    return _simulate(*args, **kwargs)
-
-
-def __getattr__(name: str):
-    if name == "FLReport":
-        from pqfl_kit.fl.experiment import FLReport
-
-        return FLReport
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["simulate", "FLReport", "FLConfig"]

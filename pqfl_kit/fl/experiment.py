@@ -4,7 +4,8 @@ Reproduces the set-up of the post-quantum FL overview (papers/pqfl-iomt-overview
 nodes train locally, only model updates travel, sealed with ML-KEM/ML-DSA/Ascon, through a
 broker; "a full cycle under 1.5 s" and "35 percent" lower latency than centralized learning).
 
-A round (McMahan et al. 2017, Algorithm 1) here is:
+A round (McMahan et al. 2017, Algorithm 1) runs the steps of :mod:`pqfl_kit.fl.rounds`, the same
+ones ``python -m pqfl_kit.fl.node`` runs on real machines:
 
 1. *train*: every selected client trains its copy of the global model on its own device data
    (measured on this host, scaled to the client's Pi profile, clients run in parallel: the
@@ -15,7 +16,8 @@ A round (McMahan et al. 2017, Algorithm 1) here is:
 3. *upload*: the sealed updates cross the link (shared Wi-Fi airtime: transfers add up;
    Ethernet: each client has its own port, the gateway's port is shared);
 4. *aggregate*: FedAvg / median / trimmed mean on the gateway;
-5. *broadcast*: the gateway seals the new global model for every client and sends it.
+5. *broadcast*: the gateway seals the new global model for every client and sends it;
+6. *account*: simulated seconds per phase and each client's energy and battery (this module).
 
 The centralized baseline uses the same data, devices and network model: clients upload their
 raw training windows (sealed the same way), the gateway trains one model on all of them for the
@@ -23,18 +25,22 @@ same number of epochs, then pushes it back.
 """
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from pqfl_kit.fl import cluster, fedavg, schedule, secure, wire
-from pqfl_kit.fl.task import MODELS, make_federated_data, make_learner
-from pqfl_kit.fl.transport import AGGREGATOR_QUEUE, client_queue, make_transport
-from pqfl_kit.limits import real, whole
-from pqfl_kit.pqc.sig import generate_identity
+from pqfl_kit.fl import cluster, fedavg, rounds, schedule, secure, wire
+from pqfl_kit.fl.config import FLConfig
+from pqfl_kit.fl.task import FederatedData, make_federated_data, make_learner
+from pqfl_kit.fl.transport import AGGREGATOR_QUEUE, AmqpTransport, Transport, client_queue, make_transport
+from pqfl_kit.pqc.channel import OVERHEAD, Device
+from pqfl_kit.pqc.sig import Identity, generate_identity
 
-__all__ = ["simulate", "FLReport", "RoundStats", "CentralizedStats", "PAPER", "PHASES"]
+__all__ = ["simulate", "run", "FLReport", "RoundStats", "CentralizedStats", "PAPER", "PHASES"]
 
 PHASES = ("train", "seal", "upload", "aggregate", "broadcast")
 PAPER = {"cycle_s": 1.5, "latency_reduction": 0.35}  # papers/pqfl-iomt-overview, results section
@@ -82,6 +88,7 @@ class CentralizedStats:
 
     @property
     def total(self) -> float:
+        """Simulated seconds of one centralized cycle: upload + train + push back."""
         return self.upload + self.train + self.broadcast
 
 
@@ -97,9 +104,32 @@ class FLReport:
     poisoned_clients: list[int]
     centralized: CentralizedStats | None = None
     rejected_total: dict[str, int] = field(default_factory=dict)
+    final_weights: list[np.ndarray] = field(default_factory=list, repr=False, compare=False)
+    learner_spec: tuple = field(default=(), repr=False, compare=False)  # make_learner(model, steps, features, seed)
+
+    @functools.cached_property
+    def model(self) -> Any:
+        """The final global model: the learner :func:`pqfl_kit.fl.task.make_learner` returns, with
+        the final global weights set (``fit``/``accuracy``/``get_weights``...).
+
+        Built on first use, not during ``simulate`` (a Keras model costs a compile, and building
+        one seeds Keras' global random state, which would change the next simulation's numbers).
+        Not part of ``repr`` or :meth:`to_dict`.
+        """
+        learner = make_learner(*self.learner_spec)
+        learner.set_weights(self.final_weights)
+        return learner
+
+    def to_dict(self) -> dict:
+        """Everything measured, as plain Python data (JSON-ready): the model and its weights left out."""
+        skip = {"final_weights", "learner_spec"}
+        out = {k: v for k, v in asdict(self).items() if k not in skip}
+        out["rounds"] = [dict(r, total=self.rounds[i].total) for i, r in enumerate(out["rounds"])]
+        return out
 
     @property
     def final_accuracy(self) -> float:
+        """Test accuracy of the global model after the last round."""
         return self.rounds[-1].accuracy
 
     def mean_round_s(self) -> float:
@@ -113,8 +143,7 @@ class FLReport:
         return 1.0 - self.mean_round_s() / self.centralized.total
 
     def frame(self):
-        import pandas as pd
-
+        """One row per round (pandas), indexed by round."""
         rows = []
         for r in self.rounds:
             row = {k: v for k, v in asdict(r).items() if k not in ("energy_j", "battery_pct", "rejected")}
@@ -126,8 +155,6 @@ class FLReport:
 
     def paper_table(self):
         """The paper's figures next to the kit's (pandas)."""
-        import pandas as pd
-
         reduction = self.latency_reduction()
         return pd.DataFrame({
             "paper": [f"< {PAPER['cycle_s']} s", f"{PAPER['latency_reduction']:.0%}"],
@@ -139,15 +166,17 @@ class FLReport:
 _LEARNERS: dict[tuple, tuple] = {}
 
 
-def _learner(model: str, steps: int, features: int, seed: int, warm_up=None):
+def _learner(model: str, steps: int, features: int, seed: int,
+             warm_up: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Any, list[np.ndarray]]:
     """Compiled learners are cached (building + compiling a Keras model costs seconds)."""
     key = (model, steps, features, seed)
     if key not in _LEARNERS:
         learner = make_learner(model, steps, features, seed)
         initial = learner.get_weights()
         if warm_up is not None:  # compile the training/prediction steps once, outside any timing
-            learner.fit(*warm_up, 1)
-            learner.accuracy(*warm_up)
+            x, y = warm_up
+            learner.fit(x, y, 1)
+            learner.accuracy(x, y)
         _LEARNERS[key] = (learner, initial)
     learner, initial = _LEARNERS[key]
     learner.set_weights(initial)
@@ -173,52 +202,58 @@ def _shared_transfer(sizes: dict[int, int], links: dict[int, cluster.Link], gate
     return max(own, cluster.transfer_seconds(sum(sizes.values()), gateway_link))
 
 
-# Limits of simulate()'s size parameters: the largest allowed run fits a 2 GB Binder pod (64 clients
-# x 1,000 windows is ~300 MB of traffic at its peak, next to ~600 MB for JAX + Keras) and each
-# limit is checked before any work starts.
-MAX_CLIENTS = 64
-MAX_ROUNDS = 1_000
-MAX_LOCAL_EPOCHS = 100
-MAX_WINDOWS_PER_CLIENT = 1_000
-MIN_WINDOWS_PER_CLIENT = 10
-MAX_INJECTED = 1_000  # forged / replayed updates an attacker injects per round
-MAX_DEADLINE_S = 86_400.0  # a simulated day
-MAX_POISON_FACTOR = 1_000.0
-MAX_SEED = 2**63 - 1
+@dataclass
+class _Simulation:
+    """The state one ``simulate`` call carries from round to round."""
 
+    config: FLConfig
+    profiles: list[cluster.DeviceProfile]
+    links: dict[int, cluster.Link]
+    rng: np.random.Generator
+    data: FederatedData
+    learner: Any
+    global_w: list[np.ndarray]
+    poisoned_clients: list[int]
+    net: Transport
+    inbox: secure.Inbox = field(default_factory=secure.Inbox)
+    devices: dict[str, Device] = field(default_factory=dict)
+    handshake_s: float = 0.0
+    forger: Identity | None = None
+    batteries: dict[int, schedule.Battery | None] = field(default_factory=dict)
+    last_packets: list[bytes] = field(default_factory=list)
+    gateway: cluster.DeviceProfile = cluster.PROFILES["gateway"]
 
-def _check_args(n_clients, rounds, model, aggregator, poisoned, dropout, link, fraction, local_epochs, *,
-                pqc=True, energy_aware=False, centralized=True, seed=0, deadline_s=None, poison_mode="sign_flip",
-                poison_factor=10.0, forged=0, replayed=0, battery_threshold=30.0, windows_per_client=200,
-                transport="memory", amqp_url=None) -> dict:
-    """Check every argument of :func:`simulate` against its documented limit (microseconds, no
-    work done); returns the numbers as Python ``int``/``float`` (numpy scalars are accepted)."""
-    for name, flag in (("pqc", pqc), ("energy_aware", energy_aware), ("centralized", centralized)):
-        if not isinstance(flag, (bool, np.bool_)):
-            raise TypeError(f"{name} must be True or False, got {flag!r} ({type(flag).__name__})")
-    n_clients = whole("n_clients", n_clients, 1, MAX_CLIENTS)
-    out = dict(
-        n_clients=n_clients, rounds=whole("rounds", rounds, 1, MAX_ROUNDS),
-        local_epochs=whole("local_epochs", local_epochs, 1, MAX_LOCAL_EPOCHS),
-        windows_per_client=whole("windows_per_client", windows_per_client, MIN_WINDOWS_PER_CLIENT,
-                                 MAX_WINDOWS_PER_CLIENT),
-        forged=whole("forged", forged, 0, MAX_INJECTED), replayed=whole("replayed", replayed, 0, MAX_INJECTED),
-        poisoned=whole("poisoned", poisoned, 0, n_clients - 1), seed=whole("seed", seed, 0, MAX_SEED),
-        dropout=real("dropout", dropout, 0.0, 1.0, high_open=True),
-        fraction=real("fraction", fraction, 0.0, 1.0, low_open=True),
-        poison_factor=real("poison_factor", poison_factor, 0.0, MAX_POISON_FACTOR),
-        battery_threshold=real("battery_threshold", battery_threshold, 0.0, 100.0),
-        deadline_s=None if deadline_s is None else real("deadline_s", deadline_s, 0.0, MAX_DEADLINE_S, low_open=True),
-        pqc=bool(pqc), energy_aware=bool(energy_aware), centralized=bool(centralized),
-    )
-    for name, value, choices in (("model", model, MODELS), ("aggregator", aggregator, fedavg.AGGREGATORS),
-                                 ("link", link, cluster.LINKS), ("poison_mode", poison_mode, fedavg.POISON_MODES),
-                                 ("transport", transport, ("memory", "amqp"))):
-        if not isinstance(value, str) or value not in choices:
-            raise ValueError(f"Unknown {name} {value!r}; choose one of {list(choices)}.")
-    if transport == "amqp" and not isinstance(amqp_url, str):
-        raise ValueError("transport='amqp' needs amqp_url='amqp://user:pass@host:port/%2F'.")
-    return out
+    @property
+    def ids(self) -> list[str]:
+        return [f"c{c}" for c in range(self.config.n_clients)]
+
+    @property
+    def gw_link(self) -> cluster.Link:
+        return cluster.get_link(self.gateway, self.config.link)
+
+    @classmethod
+    def start(cls, cfg: FLConfig) -> _Simulation:
+        """Data, learner, poisoned clients, transport, one channel handshake per client, batteries
+        (in this order: they share one seeded generator)."""
+        rng = np.random.default_rng(cfg.seed)
+        data = make_federated_data(cfg.n_clients, cfg.windows_per_client, seed=cfg.seed)
+        learner, global_w = _learner(cfg.model, data.steps, data.features, cfg.seed, warm_up=data.shards[0])
+        poisoned = sorted(int(i) for i in rng.choice(cfg.n_clients, size=cfg.poisoned, replace=False))
+        sim = cls(cfg, cfg.profiles, cfg.links, rng, data, learner, global_w, poisoned,
+                  make_transport(cfg.transport, amqp_url=cfg.amqp_url))
+        if isinstance(sim.net, AmqpTransport):
+            sim.net.purge(AGGREGATOR_QUEUE, *[client_queue(i) for i in sim.ids])
+        if cfg.pqc:
+            from pqfl_kit.pqc import ascon
+
+            ascon.warm_up()  # load the compiled Ascon once, outside the timings
+            # one pqc channel handshake per client (ephemeral ML-KEM-768, ML-DSA-65 keys pinned both ways)
+            (sim.inbox, sim.devices), sim.handshake_s = _timed(secure.federation, sim.ids)
+            sim.forger = generate_identity("forger") if cfg.forged else None  # a key no one has pinned
+        sim.batteries = {c: None if p.battery_wh is None else
+                         schedule.Battery(float(rng.uniform(10, 100)), bool(rng.random() < 0.3))
+                         for c, p in enumerate(sim.profiles)}
+        return sim
 
 
 def simulate(n_clients: int = 10, rounds: int = 5, model: str = "gru", profile: str | list[str] = "pi4",
@@ -236,10 +271,11 @@ def simulate(n_clients: int = 10, rounds: int = 5, model: str = "gru", profile: 
     forged (wrongly signed) / replayed (copied from the previous round) updates per round.
     ``energy_aware``: battery nodes train only when charging or above ``battery_threshold`` %.
     ``transport="amqp"`` sends every message through the RabbitMQ broker at ``amqp_url``.
+    The report's ``model`` is the final global model (a learner of :mod:`pqfl_kit.fl.task`).
 
-    Limits, checked before any work starts (``TypeError`` for a wrong type, bool included where a
-    number is expected; ``ValueError`` naming the limit otherwise; numpy scalars are accepted).
-    The largest allowed run fits a 2 GB Binder pod:
+    Limits, checked before any work starts by :class:`pqfl_kit.fl.config.FLConfig` (``TypeError``
+    for a wrong type, bool included where a number is expected; ``ValueError`` naming the limit
+    otherwise; numpy scalars are accepted). The largest allowed run fits a 2 GB Binder pod:
 
     * ``n_clients``: 1 to 64 (``MAX_CLIENTS``); ``poisoned``: 0 to ``n_clients - 1``;
     * ``rounds``: 1 to 1,000 (``MAX_ROUNDS``); ``local_epochs``: 1 to 100 (``MAX_LOCAL_EPOCHS``);
@@ -251,188 +287,189 @@ def simulate(n_clients: int = 10, rounds: int = 5, model: str = "gru", profile: 
     * ``poison_factor``: [0, 1,000] (``MAX_POISON_FACTOR``); ``seed``: 0 to 2**63 - 1;
     * ``pqc``, ``energy_aware``, ``centralized``: True or False only; NaN and inf are refused.
     """
-    checked = _check_args(n_clients, rounds, model, aggregator, poisoned, dropout, link, fraction, local_epochs,
-                          pqc=pqc, energy_aware=energy_aware, centralized=centralized, seed=seed,
-                          deadline_s=deadline_s, poison_mode=poison_mode, poison_factor=poison_factor,
-                          forged=forged, replayed=replayed, battery_threshold=battery_threshold,
-                          windows_per_client=windows_per_client, transport=transport, amqp_url=amqp_url)
-    (n_clients, rounds, local_epochs, windows_per_client, forged, replayed, poisoned, seed, dropout, fraction,
-     poison_factor, battery_threshold, deadline_s, pqc, energy_aware, centralized) = (
-        checked[k] for k in ("n_clients", "rounds", "local_epochs", "windows_per_client", "forged", "replayed",
-                             "poisoned", "seed", "dropout", "fraction", "poison_factor", "battery_threshold",
-                             "deadline_s", "pqc", "energy_aware", "centralized"))
-    profiles = cluster.profiles_for(profile, n_clients)
-    links = {c: cluster.get_link(p, link) for c, p in enumerate(profiles)}
-    gateway = cluster.PROFILES["gateway"]
-    gw_link = cluster.get_link(gateway, link)
-    rng = np.random.default_rng(seed)
-    data = make_federated_data(n_clients, windows_per_client, seed=seed)
-    learner, global_w = _learner(model, data.steps, data.features, seed, warm_up=data.shards[0])
-    poisoned_clients = sorted(int(i) for i in rng.choice(n_clients, size=poisoned, replace=False))
-    ids = [f"c{c}" for c in range(n_clients)]
+    return run(FLConfig(n_clients=n_clients, rounds=rounds, model=model, profile=profile, pqc=pqc,
+                        transport=transport, aggregator=aggregator, poisoned=poisoned, dropout=dropout,
+                        energy_aware=energy_aware, seed=seed, link=link, local_epochs=local_epochs,
+                        fraction=fraction, deadline_s=deadline_s, poison_mode=poison_mode,
+                        poison_factor=poison_factor, forged=forged, replayed=replayed,
+                        battery_threshold=battery_threshold, windows_per_client=windows_per_client,
+                        centralized=centralized, amqp_url=amqp_url))
 
-    net = make_transport(transport, amqp_url=amqp_url)
-    if transport == "amqp":
-        net.purge(AGGREGATOR_QUEUE, *[client_queue(i) for i in ids])
-    if pqc:
-        from pqfl_kit.pqc import ascon
 
-        ascon.warm_up()  # load the compiled Ascon once, outside the timings
-    t0 = time.perf_counter()
-    # one pqc channel handshake per client (ephemeral ML-KEM-768, ML-DSA-65 identities pinned both ways)
-    inbox, devices = secure.federation(ids) if pqc else (secure.Inbox(), {})
-    handshake_s = time.perf_counter() - t0
-    forger = generate_identity("forger") if pqc and forged else None  # a key no one has pinned
-
-    batteries = {}
-    for c, p in enumerate(profiles):
-        batteries[c] = (None if p.battery_wh is None else
-                        schedule.Battery(float(rng.uniform(10, 100)), bool(rng.random() < 0.3)))
-
-    history: list[RoundStats] = []
-    last_packets: list[bytes] = []
-    for r in range(1, rounds + 1):
-        wall0 = time.perf_counter()
-        pqc_wall = 0.0
-        selected = schedule.sample_clients(n_clients, fraction, rng)
-        present, dropped = schedule.drop_out(selected, dropout, rng)
-        skipped = []
-        if energy_aware:
-            skipped = [c for c in present if not schedule.eligible(batteries[c], battery_threshold)]
-            present = [c for c in present if c not in skipped]
-        train_s, seal_s, sizes, late, sent = {}, {}, {}, [], []
-        for c in present:
-            x, y = data.shards[c]
-            learner.set_weights(global_w)
-            _, host_train = _timed(learner.fit, x, y, local_epochs)
-            weights = learner.get_weights()
-            if c in poisoned_clients:
-                weights = fedavg.poison(weights, global_w, poison_mode, poison_factor)
-            payload = wire.pack(weights, n_samples=len(y))
-            device = devices.get(ids[c])
-            channel, identity = (device.channel, device.identity) if device else (None, None)
-            packet, host_seal = _timed(secure.seal_update, channel, identity, ids[c], r, payload)
-            if pqc:
-                pqc_wall += host_seal
-            train_s[c] = cluster.simulated_seconds(host_train, profiles[c])
-            seal_s[c] = cluster.simulated_seconds(host_seal, profiles[c]) if pqc else 0.0
-            arrival = train_s[c] + seal_s[c] + cluster.transfer_seconds(len(packet), links[c])
-            if not schedule.meets_deadline(arrival, deadline_s):
-                late.append(c)
-                continue
-            sizes[c] = len(packet)
-            sent.append(packet)
-            net.send(AGGREGATOR_QUEUE, packet, "update")
-        for i in range(forged):  # an attacker holding a victim's session but not its signing key
-            victim = devices.get(ids[i % n_clients])
-            fake = wire.pack(global_w, n_samples=10_000)
-            net.send(AGGREGATOR_QUEUE, secure.seal_update(victim.channel if victim else None, forger,
-                                                          ids[i % n_clients], r, fake), "update")
-        for packet in last_packets[:replayed]:  # an attacker re-sending recorded packets
-            net.send(AGGREGATOR_QUEUE, packet, "update")
-        last_packets = sent
-
-        # aggregator: open, verify, count refusals, aggregate
-        updates, counts = [], []
-        before = dict(inbox.rejected)
-        dup_before = inbox.duplicates
-        open_host = 0.0
-        while (d := net.receive(AGGREGATOR_QUEUE, timeout=0.5 if transport == "amqp" else 0.0)) is not None:
-            verdict, dt = _timed(inbox.receive, d.body, r, redelivered=d.redelivered)
-            d.ack()
-            open_host += dt
-            if verdict.status == "accepted":
-                w, meta = wire.unpack(verdict.payload)
-                updates.append(w)
-                counts.append(int(meta["n_samples"]))
-        if pqc:
-            pqc_wall += open_host
-        rejected = {k: v - before.get(k, 0) for k, v in inbox.rejected.items() if v - before.get(k, 0)}
-        agg_host = 0.0
-        if updates:
-            global_w, agg_host = _timed(fedavg.aggregate, aggregator, updates, counts)
-
-        # broadcast the new global model, sealed per client
-        down_sizes, bcast_host, client_open = {}, 0.0, 0.0
-        payload = wire.pack(global_w, round=r)
-        for c in range(n_clients):
-            cid = ids[c]
-            start = time.perf_counter()
-            body = inbox.seal_global(cid, r, payload)
-            bcast_host += time.perf_counter() - start
-            net.send(client_queue(cid), body, "global")
-            d = net.receive(client_queue(cid), timeout=5.0)
-            if d is None:
-                raise ConnectionError(f"global model for {cid} was lost in transport")
-            _, dt = _timed(secure.open_global, devices[cid].channel if pqc else None, d.body)
-            d.ack()
-            client_open = max(client_open, cluster.simulated_seconds(dt, profiles[c]))
-            down_sizes[c] = len(body)
-        if pqc:
-            pqc_wall += bcast_host
-        wall = time.perf_counter() - wall0
-
-        learner.set_weights(global_w)
-        accuracy = learner.accuracy(data.x_test, data.y_test)
-
-        phase = {
-            "train": max(train_s.values(), default=0.0),
-            "seal": max((seal_s[c] for c in sizes), default=0.0) + (cluster.simulated_seconds(open_host, gateway) if pqc else 0.0),
-            "upload": _shared_transfer(sizes, links, gw_link, link),
-            "aggregate": cluster.simulated_seconds(agg_host, gateway),
-        }
-        phase["broadcast"] = (cluster.simulated_seconds(bcast_host, gateway) + client_open
-                              + _shared_transfer(down_sizes, links, gw_link, link))
-        round_total = sum(phase.values())
-        energy, battery = [], []
-        for c, p in enumerate(profiles):
-            compute = train_s.get(c, 0.0) + seal_s.get(c, 0.0)
-            radio = cluster.transfer_seconds(sizes.get(c, 0), links[c]) * (c in sizes) + \
-                cluster.transfer_seconds(down_sizes.get(c, 0), links[c])
-            joules = cluster.energy_joules(p, compute, radio, links[c], idle_s=max(round_total - compute - radio, 0.0))
-            energy.append(joules)
-            b = batteries[c]
-            if b is not None and not b.charging:
-                b.drain(cluster.battery_drain_pct(p, joules))
-            battery.append(None if b is None else round(b.level_pct, 4))
-        history.append(RoundStats(r, accuracy, **phase, wall_s=wall, pqc_wall_s=pqc_wall,
-                                  bytes_up=sum(sizes.values()), bytes_down=sum(down_sizes.values()),
-                                  participants=sorted(sizes), dropped=dropped, late=late,
-                                  skipped_energy=skipped, rejected=rejected,
-                                  duplicates=inbox.duplicates - dup_before, energy_j=energy, battery_pct=battery))
-    net.close()
-
-    config = dict(n_clients=n_clients, rounds=rounds, model=model, profile=profile, pqc=pqc, transport=transport,
-                  aggregator=aggregator, poisoned=poisoned, dropout=dropout, energy_aware=energy_aware, seed=seed,
-                  link=link, local_epochs=local_epochs, fraction=fraction, deadline_s=deadline_s)
-    report = FLReport(config, history, [p.key for p in profiles], wire.model_bytes(global_w), handshake_s,
-                      poisoned_clients, rejected_total=dict(inbox.rejected))
-    if centralized:
-        report.centralized = _centralized(data, model, seed, rounds, local_epochs, profiles, links, gateway, gw_link,
-                                          link, pqc, wire.model_bytes(global_w))
+def run(config: FLConfig) -> FLReport:
+    """:func:`simulate` for a checked :class:`~pqfl_kit.fl.config.FLConfig`."""
+    sim = _Simulation.start(config)
+    try:
+        history = [_round(sim, r) for r in range(1, config.rounds + 1)]
+    finally:
+        sim.net.close()
+    size = wire.model_bytes(sim.global_w)
+    report = FLReport(config.report_dict(), history, [p.key for p in sim.profiles], size, sim.handshake_s,
+                      sim.poisoned_clients, rejected_total=dict(sim.inbox.rejected),
+                      final_weights=[w.copy() for w in sim.global_w],
+                      learner_spec=(config.model, sim.data.steps, sim.data.features, config.seed))
+    if config.centralized:
+        report.centralized = _centralized(sim, size)
     return report
 
 
-def _centralized(data, model, seed, rounds, epochs, profiles, links, gateway, gw_link, medium, pqc, model_size):
-    """Baseline: raw windows go up (sealed), the gateway trains on all of them, the model comes back."""
+@dataclass
+class _Uploads:
+    """What the clients of one round did: simulated train/seal seconds, bytes sent, late clients."""
+
+    train_s: dict[int, float] = field(default_factory=dict)
+    seal_s: dict[int, float] = field(default_factory=dict)
+    sizes: dict[int, int] = field(default_factory=dict)
+    late: list[int] = field(default_factory=list)
+    sent: list[bytes] = field(default_factory=list)
+    pqc_host: float = 0.0
+
+
+def _round(sim: _Simulation, r: int) -> RoundStats:
+    """One round: who takes part, the client steps, the attacker, the aggregator, the account."""
+    cfg, wall0 = sim.config, time.perf_counter()
+    present, dropped = schedule.drop_out(schedule.sample_clients(cfg.n_clients, cfg.fraction, sim.rng),
+                                         cfg.dropout, sim.rng)
+    skipped = [c for c in present if not schedule.eligible(sim.batteries[c], cfg.battery_threshold)] \
+        if cfg.energy_aware else []
+    up = _client_steps(sim, r, [c for c in present if c not in skipped])
+    _attack(sim, r)
+    sim.last_packets = up.sent
+    before, dup_before = dict(sim.inbox.rejected), sim.inbox.duplicates
+    collector, open_host = _gather(sim, r)
+    rejected = {k: v - before.get(k, 0) for k, v in sim.inbox.rejected.items() if v - before.get(k, 0)}
+    agg_host = 0.0
+    if collector.updates:
+        sim.global_w, agg_host = rounds.aggregate(cfg.aggregator, collector.updates)
+    down_sizes, bcast_host, client_open = _broadcast(sim, r)
+    wall = time.perf_counter() - wall0
+    sim.learner.set_weights(sim.global_w)
+    accuracy = sim.learner.accuracy(sim.data.x_test, sim.data.y_test)
+    gateway_s = functools.partial(cluster.simulated_seconds, profile=sim.gateway)
+    phase = {
+        "train": max(up.train_s.values(), default=0.0),
+        "seal": max((up.seal_s[c] for c in up.sizes), default=0.0) + (gateway_s(open_host) if cfg.pqc else 0.0),
+        "upload": _shared_transfer(up.sizes, sim.links, sim.gw_link, cfg.link),
+        "aggregate": gateway_s(agg_host),
+        "broadcast": gateway_s(bcast_host) + client_open + _shared_transfer(down_sizes, sim.links, sim.gw_link,
+                                                                            cfg.link),
+    }
+    energy, battery = _account(sim, up, down_sizes, sum(phase.values()))
+    pqc_wall = up.pqc_host + open_host + bcast_host if cfg.pqc else 0.0
+    return RoundStats(r, accuracy, **phase, wall_s=wall, pqc_wall_s=pqc_wall, bytes_up=sum(up.sizes.values()),
+                      bytes_down=sum(down_sizes.values()), participants=sorted(up.sizes), dropped=dropped,
+                      late=up.late, skipped_energy=skipped, rejected=rejected,
+                      duplicates=sim.inbox.duplicates - dup_before, energy_j=energy, battery_pct=battery)
+
+
+def _client_steps(sim: _Simulation, r: int, present: list[int]) -> _Uploads:
+    """Every present client: train, (poison), seal, upload unless it would miss the deadline."""
+    cfg, up = sim.config, _Uploads()
+    for c in present:
+        x, y = sim.data.shards[c]
+        weights, host_train = rounds.train(sim.learner, sim.global_w, x, y, cfg.local_epochs)
+        if c in sim.poisoned_clients:
+            weights = fedavg.poison(weights, sim.global_w, cfg.poison_mode, cfg.poison_factor)
+        device = sim.devices.get(sim.ids[c])
+        packet, host_seal = rounds.seal(device.channel if device else None, device.identity if device else None,
+                                        sim.ids[c], r, weights, len(y))
+        up.pqc_host += host_seal
+        up.train_s[c] = cluster.simulated_seconds(host_train, sim.profiles[c])
+        up.seal_s[c] = cluster.simulated_seconds(host_seal, sim.profiles[c]) if cfg.pqc else 0.0
+        arrival = up.train_s[c] + up.seal_s[c] + cluster.transfer_seconds(len(packet), sim.links[c])
+        if not schedule.meets_deadline(arrival, cfg.deadline_s):
+            up.late.append(c)
+            continue
+        up.sizes[c] = len(packet)
+        up.sent.append(packet)
+        rounds.upload(sim.net, AGGREGATOR_QUEUE, packet)
+    return up
+
+
+def _attack(sim: _Simulation, r: int) -> None:
+    """The attacker: ``forged`` updates under victims' names, signed with a key no one pinned (it
+    holds their sessions, not their signing keys), and ``replayed`` copies of last round's packets."""
+    n = sim.config.n_clients
+    for i in range(sim.config.forged):
+        victim = sim.devices.get(sim.ids[i % n])
+        fake = wire.pack(sim.global_w, n_samples=10_000)
+        packet = secure.seal_update(victim.channel if victim else None, sim.forger, sim.ids[i % n], r, fake)
+        rounds.upload(sim.net, AGGREGATOR_QUEUE, packet)
+    for packet in sim.last_packets[:sim.config.replayed]:
+        rounds.upload(sim.net, AGGREGATOR_QUEUE, packet)
+
+
+def _gather(sim: _Simulation, r: int) -> tuple[rounds.Collector, float]:
+    """The aggregator opens, verifies and checks every message of its queue (counting refusals);
+    returns the round's collector and the host seconds spent."""
+    collector = rounds.Collector(sim.inbox, r, rounds.shapes_of(sim.global_w))
+    timeout = 0.5 if sim.config.transport == "amqp" else 0.0
+    host = 0.0
+    while (d := sim.net.receive(AGGREGATOR_QUEUE, timeout=timeout)) is not None:
+        _, dt = _timed(collector.take, d.body, redelivered=d.redelivered)
+        d.ack()
+        host += dt
+    return collector, host
+
+
+def _broadcast(sim: _Simulation, r: int) -> tuple[dict[int, int], float, float]:
+    """The gateway seals the new global model for every client; each client opens its copy.
+    Returns ({client: bytes}, gateway host seconds, slowest client's simulated opening time)."""
+    sizes, host = rounds.broadcast(sim.inbox, sim.net, client_queue, sim.ids, r, sim.global_w)
+    client_open = 0.0
+    for c, cid in enumerate(sim.ids):
+        d = sim.net.receive(client_queue(cid), timeout=5.0)
+        if d is None:
+            raise ConnectionError(f"global model for {cid} was lost in transport")
+        device = sim.devices.get(cid)
+        _, dt = _timed(rounds.receive_global, device.channel if device else None, d.body)
+        d.ack()
+        client_open = max(client_open, cluster.simulated_seconds(dt, sim.profiles[c]))
+    return {sim.ids.index(cid): n for cid, n in sizes.items()}, host, client_open
+
+
+def _account(sim: _Simulation, up: _Uploads, down_sizes: dict[int, int],
+             round_s: float) -> tuple[list[float], list[float | None]]:
+    """Energy of every client this round (load power while computing, radio while sending, idle
+    otherwise; :func:`pqfl_kit.fl.cluster.energy_joules`) and battery levels after it."""
+    energy, battery = [], []
+    for c, p in enumerate(sim.profiles):
+        link = sim.links[c]
+        compute = up.train_s.get(c, 0.0) + up.seal_s.get(c, 0.0)
+        radio = cluster.transfer_seconds(up.sizes.get(c, 0), link) * (c in up.sizes) + \
+            cluster.transfer_seconds(down_sizes.get(c, 0), link)
+        joules = cluster.energy_joules(p, compute, radio, link, idle_s=max(round_s - compute - radio, 0.0))
+        energy.append(joules)
+        b = sim.batteries[c]
+        if b is not None and not b.charging:
+            b.drain(cluster.battery_drain_pct(p, joules))
+        battery.append(None if b is None else round(b.level_pct, 4))
+    return energy, battery
+
+
+def _centralized(sim: _Simulation, model_size: int) -> CentralizedStats:
+    """Baseline: raw windows go up sealed on each client's channel (``OVERHEAD`` = 33 bytes per
+    packet: the 17-byte header and the 16-byte Ascon tag), the gateway trains on all of them for
+    as many epochs as the federation ran, and the model comes back."""
     from pqfl_kit.pqc import ascon
 
-    key, nonce = bytes(16), bytes(16)  # timing only: the bytes are discarded
+    cfg, data = sim.config, sim.data
+    key, nonce = bytes(ascon.KEY_SIZE), bytes(ascon.NONCE_SIZE)  # timing only: the bytes are discarded
     sizes, seal_host = {}, {}
     for c, (x, y) in enumerate(data.shards):
         raw = x.tobytes() + y.tobytes()
-        _, seal_host[c] = _timed(ascon.encrypt, key, nonce, b"raw", raw) if pqc else (None, 0.0)
-        sizes[c] = len(raw) + (40 if pqc else 0)
-    upload = max(cluster.simulated_seconds(seal_host[c], profiles[c]) for c in sizes) + \
-        _shared_transfer(sizes, links, gw_link, medium)
+        _, seal_host[c] = _timed(ascon.encrypt, key, nonce, b"raw", raw) if cfg.pqc else (None, 0.0)
+        sizes[c] = len(raw) + (OVERHEAD if cfg.pqc else 0)
+    upload = max(cluster.simulated_seconds(seal_host[c], sim.profiles[c]) for c in sizes) + \
+        _shared_transfer(sizes, sim.links, sim.gw_link, cfg.link)
     x_all = np.concatenate([x for x, _ in data.shards])
     y_all = np.concatenate([y for _, y in data.shards])
-    learner, _ = _learner(model, data.steps, data.features, seed)
+    learner, _ = _learner(cfg.model, data.steps, data.features, cfg.seed)
     accuracy, train_host = [], []
-    for _ in range(rounds):
-        _, dt = _timed(learner.fit, x_all, y_all, epochs)
+    for _ in range(cfg.rounds):
+        _, dt = _timed(learner.fit, x_all, y_all, cfg.local_epochs)
         train_host.append(dt)
         accuracy.append(learner.accuracy(data.x_test, data.y_test))
-    train = cluster.simulated_seconds(float(np.median(train_host)), gateway)
-    broadcast = _shared_transfer({c: model_size for c in sizes}, links, gw_link, medium)
+    train = cluster.simulated_seconds(float(np.median(train_host)), sim.gateway)
+    broadcast = _shared_transfer({c: model_size for c in sizes}, sim.links, sim.gw_link, cfg.link)
     return CentralizedStats(upload, train, broadcast, accuracy, sum(sizes.values()))

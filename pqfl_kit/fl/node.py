@@ -1,7 +1,8 @@
 """Run federated learning on real machines: ``python -m pqfl_kit.fl.node keygen|aggregator|client``.
 
-A thin shell over ``pqfl_kit.fl`` (after Flower's embedded-devices example): the same sealing,
-signing, inbox and aggregation code as ``simulate``, with a RabbitMQ broker between processes.
+A thin shell over ``pqfl_kit.fl`` (after Flower's embedded-devices example): the round steps of
+:mod:`pqfl_kit.fl.rounds` (train, seal, upload, collect, aggregate, broadcast) that ``simulate``
+runs too, here in separate processes with a RabbitMQ broker between them.
 
 * ``keygen --keys DIR --clients N``: ML-DSA-65 identities (FIPS 204) of the aggregator and of
   clients c0..c{N-1}, stored as their 32-byte key-generation seeds; ``public.json`` holds every
@@ -29,13 +30,16 @@ import secrets
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from pqfl_kit.fl import fedavg, secure, wire
+from pqfl_kit.fl import fedavg, rounds, secure, wire
 from pqfl_kit.fl.task import make_federated_data, make_learner
-from pqfl_kit.fl.transport import AmqpTransport
+from pqfl_kit.fl.transport import AmqpTransport, Delivery
 from pqfl_kit.limits import whole
 from pqfl_kit.pqc.channel import ChannelError, Device, Gateway
 from pqfl_kit.pqc.sig import Identity, generate_identity
@@ -56,7 +60,7 @@ def keygen(keys: Path, n_clients: int) -> dict:
     keys = Path(keys)
     keys.mkdir(mode=0o700, parents=True, exist_ok=True)
     keys.chmod(0o700)  # mkdir's mode is masked by the umask, and the folder may exist already
-    public = {"algorithm": ALGORITHM, "identities": {}}
+    public: dict[str, Any] = {"algorithm": ALGORITHM, "identities": {}}
     for name in [AGGREGATOR_ID, *[f"c{i}" for i in range(n_clients)]]:
         seed = secrets.token_bytes(32)  # xi of FIPS 204 Sec. 6.1: the whole private key
         _write_secret(keys / f"{name}.sig", seed)
@@ -91,7 +95,7 @@ def _load(keys: Path, name: str) -> tuple[Identity, dict[str, bytes]]:
             {k: bytes.fromhex(v) for k, v in public["identities"].items()})
 
 
-def _queues(run: str):
+def _queues(run: str) -> tuple[str, Callable[[str], str]]:
     """Queue names of one federation run: ``<run>.aggregator`` and ``<run>.client.<id>``."""
     return f"{run}.aggregator", (lambda cid: f"{run}.client.{cid}")
 
@@ -100,91 +104,110 @@ def _emit(**event) -> None:
     print(json.dumps(event), flush=True)
 
 
-def run_aggregator(args) -> dict:
-    me, pinned = _load(Path(args.keys), AGGREGATOR_ID)
-    clients = {k: v for k, v in pinned.items() if k != AGGREGATOR_ID}
-    inbox = secure.Inbox(Gateway(me, clients))
-    data = make_federated_data(args.clients, args.windows, seed=args.seed)
-    learner = make_learner(args.model, data.steps, data.features, args.seed)
-    global_w = learner.get_weights()
-    net = AmqpTransport(args.url)
-    AGGREGATOR_QUEUE, client_queue = _queues(args.run)
+@dataclass
+class _Aggregator:
+    """The aggregator process: answers handshakes, runs the rounds with the steps of
+    :mod:`pqfl_kit.fl.rounds`, counts every refusal in ``inbox.rejected`` and logs it."""
 
-    shapes = [(w.shape, w.dtype) for w in global_w]
+    args: argparse.Namespace
+    inbox: secure.Inbox
+    net: AmqpTransport
+    queue: str
+    client_queue: Callable[[str], str]
+    shapes: list[tuple] = field(default_factory=list)
 
-    def refuse(reason, detail, **where):
-        inbox.rejected[reason] += 1
-        _emit(event="rejected", reason=reason, detail=detail[:200], **where)
-
-    def handle(d, round_no, got):
+    def handle(self, d: Delivery, collector: rounds.Collector | None) -> None:
         """One message from the aggregator's queue. Nothing in it can stop the loop: every
         failure is counted in ``inbox.rejected`` (by reason) and the message is acknowledged."""
         try:
             if d.kind == "hello":
-                client, reply = inbox.respond(d.body)
-                net.send(client_queue(client), reply, "server_hello")
+                client, reply = self.inbox.respond(d.body)
+                self.net.send(self.client_queue(client), reply, "server_hello")
             elif d.kind == "finish":
-                client = inbox.complete(d.body)
-                _emit(event="joined", client=client)
-            elif d.kind == "update" and round_no is not None:
-                verdict = inbox.receive(d.body, round_no, redelivered=d.redelivered)
-                if verdict.status == "accepted":
-                    if verdict.client in got:  # a second, different update for this round
-                        inbox.duplicates += 1
-                    else:
-                        update = _checked_update(verdict.payload, shapes)
-                        if isinstance(update, str):  # signed by a pinned key, but not a usable update
-                            refuse("malformed", update, client=verdict.client, round=round_no)
-                        else:
-                            got[verdict.client] = update
-                elif verdict.status == "rejected":
-                    _emit(event="rejected", client=verdict.client, reason=verdict.reason, round=round_no)
+                _emit(event="joined", client=self.inbox.complete(d.body))
+            elif d.kind == "update" and collector is not None:
+                verdict = collector.take(d.body, redelivered=d.redelivered)
+                if verdict.status == "rejected":
+                    detail = {"detail": verdict.detail[:200]} if verdict.detail else {}
+                    _emit(event="rejected", client=verdict.client, reason=verdict.reason,
+                          round=collector.round_no, **detail)
             elif d.kind not in ("hello", "finish", "update"):
-                refuse("malformed", f"unknown message kind {d.kind[:40]!r}", step="kind")
+                self.refuse(f"unknown message kind {d.kind[:40]!r}", step="kind")
         except secure.SecurityError as error:  # a refused handshake message (already counted)
             _emit(event="rejected", reason=error.reason, step=d.kind, detail=str(error))
         except ConnectionError:  # the broker is gone for good: not the message's fault
             raise
         except Exception as error:  # noqa: BLE001 - one bad message never stops the aggregator
-            refuse("malformed", f"{type(error).__name__}: {error}", step=d.kind)
+            self.refuse(f"{type(error).__name__}: {error}", step=d.kind)
         finally:
             d.ack()
 
-    deadline = time.monotonic() + args.hello_timeout
-    while len(inbox.clients) < args.clients and time.monotonic() < deadline:
-        if (d := net.receive(AGGREGATOR_QUEUE, 0.2)) is not None:
-            handle(d, None, {})
-    if len(inbox.clients) < args.quorum:
-        raise SystemExit(f"only {len(inbox.clients)} clients joined; quorum is {args.quorum}")
-    report = {"rounds": [], "clients": inbox.clients}
-    for r in range(1, args.rounds + 1):
+    def refuse(self, detail: str, **where) -> None:
+        """Count and log a message that is not even a protocol message (``malformed``)."""
+        self.inbox.rejected["malformed"] += 1
+        _emit(event="rejected", reason="malformed", detail=detail[:200], **where)
+
+    def join(self) -> None:
+        """Answer handshakes until every client joined or ``--hello-timeout`` passed; then at
+        least ``--quorum`` clients must have joined."""
+        deadline = time.monotonic() + self.args.hello_timeout
+        while len(self.inbox.clients) < self.args.clients and time.monotonic() < deadline:
+            if (d := self.net.receive(self.queue, 0.2)) is not None:
+                self.handle(d, None)
+        if len(self.inbox.clients) < self.args.quorum:
+            raise SystemExit(f"only {len(self.inbox.clients)} clients joined; quorum is {self.args.quorum}")
+
+    def round(self, r: int, global_w: list) -> tuple[list, list[rounds.Update], float]:
+        """Broadcast, collect, aggregate (McMahan et al. 2017, Alg. 1, server side); returns the
+        new global weights, the updates (sorted by client) and the round's wall seconds."""
         start = time.monotonic()
-        payload = wire.pack(global_w, round=r)
-        live = inbox.clients
-        for cid in live:
-            net.send(client_queue(cid), inbox.seal_global(cid, r, payload), "global")
-        got: dict[str, tuple] = {}
-        quorum_at = None  # when the quorum was in: the straggler deadline starts then
-        while len(got) < len(live):
+        live = self.inbox.clients
+        rounds.broadcast(self.inbox, self.net, self.client_queue, live, r, global_w)
+        collector = rounds.Collector(self.inbox, r, self.shapes, one_per_client=True, need_id=True)
+        self.collect(collector, len(live), start)
+        updates = sorted(collector.updates, key=lambda u: u.client)
+        global_w, _ = rounds.aggregate(self.args.aggregator, updates)
+        return global_w, updates, time.monotonic() - start
+
+    def collect(self, collector: rounds.Collector, expected: int, start: float) -> None:
+        """Take updates until every live client reported, or the quorum did and ``--round-timeout``
+        more seconds passed (a straggler deadline that starts when the quorum is in, so a loaded
+        machine does not drop slow but live clients; Bonawitz et al. 2019, Sec. 4)."""
+        quorum_at = None
+        while len(collector.updates) < expected:
             now = time.monotonic()
-            if quorum_at is None and len(got) >= args.quorum:
+            if quorum_at is None and len(collector.updates) >= self.args.quorum:
                 quorum_at = now
-            if quorum_at is not None and now - quorum_at > args.round_timeout:
+            if quorum_at is not None and now - quorum_at > self.args.round_timeout:
                 break
-            if quorum_at is None and now - start > args.quorum_timeout:
-                raise SystemExit(f"round {r}: {len(got)} updates, quorum {args.quorum} not reached")
-            if (d := net.receive(AGGREGATOR_QUEUE, 0.2)) is not None:
-                handle(d, r, got)
-        ids = sorted(got)
-        global_w = fedavg.aggregate(args.aggregator, [got[c][0] for c in ids], [got[c][1]["n_samples"] for c in ids])
+            if quorum_at is None and now - start > self.args.quorum_timeout:
+                raise SystemExit(f"round {collector.round_no}: {len(collector.updates)} updates, "
+                                 f"quorum {self.args.quorum} not reached")
+            if (d := self.net.receive(self.queue, 0.2)) is not None:
+                self.handle(d, collector)
+
+
+def run_aggregator(args) -> dict:
+    """The aggregator role: join the clients, run ``--rounds`` rounds, print one JSON line each."""
+    me, pinned = _load(Path(args.keys), AGGREGATOR_ID)
+    inbox = secure.Inbox(Gateway(me, {k: v for k, v in pinned.items() if k != AGGREGATOR_ID}))
+    data = make_federated_data(args.clients, args.windows, seed=args.seed)
+    learner = make_learner(args.model, data.steps, data.features, args.seed)
+    global_w = learner.get_weights()
+    net = AmqpTransport(args.url)
+    server = _Aggregator(args, inbox, net, *_queues(args.run), shapes=rounds.shapes_of(global_w))
+    server.join()
+    report: dict = {"rounds": [], "clients": inbox.clients}
+    for r in range(1, args.rounds + 1):
+        global_w, updates, wall = server.round(r, global_w)
         learner.set_weights(global_w)
-        row = {"round": r, "accepted": ids, "update_ids": [got[c][1]["update_id"] for c in ids],
-               "accuracy": learner.accuracy(data.x_test, data.y_test), "wall_s": time.monotonic() - start,
+        row = {"round": r, "accepted": [u.client for u in updates], "update_ids": [u.update_id for u in updates],
+               "accuracy": learner.accuracy(data.x_test, data.y_test), "wall_s": wall,
                "rejected": dict(inbox.rejected), "duplicates": inbox.duplicates, "reconnects": net.reconnects}
         report["rounds"].append(row)
         _emit(event="round", **row)
     for cid in inbox.clients:
-        net.send(client_queue(cid), b"", "stop")
+        net.send(server.client_queue(cid), b"", "stop")
     report.update(rejected=dict(inbox.rejected), duplicates=inbox.duplicates)
     if args.report:
         Path(args.report).write_text(json.dumps(report, indent=1))
@@ -192,37 +215,58 @@ def run_aggregator(args) -> dict:
     return report
 
 
-def _checked_update(payload: bytes, shapes: list[tuple]) -> tuple[list, dict] | str:
-    """``(weights, meta)`` of an update, or why it cannot be aggregated (a reason for the log):
-    not a model message (:func:`pqfl_kit.fl.wire.unpack`: size limits, no zip bombs), layers that
-    do not match the global model, non-finite weights, or no ``n_samples`` in [1, 10**9]."""
-    try:
-        weights, meta = wire.unpack(payload)
-    except ValueError as error:
-        return str(error)
-    if [(w.shape, w.dtype) for w in weights] != shapes:
-        return "layers do not match the global model"
-    if not all(np.isfinite(w).all() for w in weights if w.dtype.kind in "fc"):
-        return "weights are not finite"
-    n = meta.get("n_samples")
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 10**9:
-        return "n_samples is not a whole number in [1, 10**9]"
-    if not isinstance(meta.get("update_id"), str):
-        return "update_id is missing"
-    return weights, meta
+@dataclass
+class _Client:
+    """A client process: answers each global model with one sealed, signed update."""
+
+    args: argparse.Namespace
+    me: Identity
+    device: Device
+    learner: Any
+    shard: tuple[np.ndarray, np.ndarray]
+    net: AmqpTransport
+    queue: str  # the aggregator's
+    done: int = 0  # the last round answered
+    previous: bytes | None = None
+
+    def answer(self, message: bytes) -> None:
+        """ClientUpdate (McMahan et al. 2017, Alg. 1) for one global model: open it, train, seal,
+        upload (:mod:`pqfl_kit.fl.rounds`); ignores anything not from our aggregator or already
+        answered. ``--crash-at-round`` exits here, ``--attack`` adds a forged / replayed update."""
+        args = self.args
+        try:
+            r, weights = rounds.receive_global(self.device.channel, message)
+        except (ChannelError, ValueError):  # not from our aggregator, garbage, or seen before
+            return
+        if r <= self.done:  # this round was answered already
+            return
+        if args.crash_at_round and r >= args.crash_at_round:
+            os._exit(3)  # a crash: no goodbye, no ack
+        x, y = self.shard
+        trained, _ = rounds.train(self.learner, weights, x, y, args.epochs)
+        time.sleep(args.delay)  # a slow device (tests use it to kill the broker mid-round)
+        uid = f"{args.id}-r{r}-{os.urandom(4).hex()}"
+        packet, _ = rounds.seal(self.device.channel, self.me, args.id, r, trained, len(y), update_id=uid)
+        rounds.upload(self.net, self.queue, packet)
+        if args.attack == "forge":  # signed by a key the aggregator has not pinned
+            fake = wire.pack([w * 0 for w in weights], n_samples=10_000, update_id="forged")
+            rounds.upload(self.net, self.queue,
+                          secure.seal_update(self.device.channel, generate_identity(args.id), args.id, r, fake))
+        if args.attack == "replay" and self.previous is not None:
+            rounds.upload(self.net, self.queue, self.previous)
+        self.previous, self.done = packet, r
 
 
 def run_client(args) -> None:
+    """The client role: handshake through the queues, then answer global models until "stop"."""
     me, pinned = _load(Path(args.keys), args.id)
-    index = int(args.id.lstrip("c"))
     data = make_federated_data(args.clients, args.windows, seed=args.seed)
-    x, y = data.shards[index]
     learner = make_learner(args.model, data.steps, data.features, args.seed)
     net = AmqpTransport(args.url)
-    AGGREGATOR_QUEUE, client_queue = _queues(args.run)
-    device = Device(me, pinned[AGGREGATOR_ID])
-    net.send(AGGREGATOR_QUEUE, secure.client_hello(device), "hello")
-    done, previous = 0, None
+    agg_queue, client_queue = _queues(args.run)
+    client = _Client(args, me, Device(me, pinned[AGGREGATOR_ID]), learner, data.shards[int(args.id.lstrip("c"))],
+                     net, agg_queue)
+    net.send(agg_queue, secure.client_hello(client.device), "hello")
     while True:
         d = net.receive(client_queue(args.id), 1.0)
         if d is None:
@@ -231,35 +275,10 @@ def run_client(args) -> None:
             d.ack()
             break
         if d.kind == "server_hello":
-            if device.channel is None:  # a redelivered copy after the handshake is ignored
-                net.send(AGGREGATOR_QUEUE, secure.client_finish(device, d.body), "finish")
-            d.ack()
-            continue
-        try:
-            r, body = secure.open_global(device.channel, d.body)
-            weights, _ = wire.unpack(body)
-        except (ChannelError, ValueError):  # not from our aggregator, garbage, or seen before
-            d.ack()
-            continue
-        if r <= done:  # this round was answered already
-            d.ack()
-            continue
-        if args.crash_at_round and r >= args.crash_at_round:
-            os._exit(3)  # a crash: no goodbye, no ack
-        learner.set_weights(weights)
-        learner.fit(x, y, args.epochs)
-        time.sleep(args.delay)  # a slow device (tests use it to kill the broker mid-round)
-        uid = f"{args.id}-r{r}-{os.urandom(4).hex()}"
-        packet = secure.seal_update(device.channel, me, args.id, r, wire.pack(learner.get_weights(), n_samples=len(y),
-                                                                                 update_id=uid), update_id=uid)
-        net.send(AGGREGATOR_QUEUE, packet, "update")
-        if args.attack == "forge":  # signed by a key the aggregator has not pinned
-            fake = wire.pack([w * 0 for w in weights], n_samples=10_000, update_id="forged")
-            net.send(AGGREGATOR_QUEUE, secure.seal_update(device.channel, generate_identity(args.id), args.id, r, fake),
-                     "update")
-        if args.attack == "replay" and previous is not None:
-            net.send(AGGREGATOR_QUEUE, previous, "update")
-        previous, done = packet, r
+            if client.device.channel is None:  # a redelivered copy after the handshake is ignored
+                net.send(agg_queue, secure.client_finish(client.device, d.body), "finish")
+        else:
+            client.answer(d.body)
         d.ack()
     net.close()
 

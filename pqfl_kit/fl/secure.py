@@ -43,11 +43,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pqfl_kit.fl import wire
-from pqfl_kit.pqc.channel import ChannelError, Device, Gateway, HandshakeError, SecureChannel, hello_device
+from pqfl_kit.pqc.channel import ChannelError, Device, Gateway, SecureChannel, hello_device
 from pqfl_kit.pqc.sig import Identity, SignatureError, generate_identity, verify
 
-__all__ = ["REJECT_REASONS", "UPDATE_CONTEXT", "MAX_HEADER_BYTES", "MAX_HEADER_DEPTH", "SecurityError", "Verdict", "Inbox", "federation", "join",
-           "client_hello", "client_finish", "seal_update", "open_global", "reason_for"]
+__all__ = ["REJECT_REASONS", "UPDATE_CONTEXT", "MAX_HEADER_BYTES", "MAX_HEADER_DEPTH", "SecurityError", "Verdict",
+           "Inbox", "federation", "join", "client_hello", "client_finish", "seal_update", "open_global", "reason_for"]
 
 REJECT_REASONS = ("replayed", "tampered", "unsigned", "forged", "unknown", "stale", "malformed")
 UPDATE_CONTEXT = b"pqfl-kit/v1 fl update"  # FIPS 204 Sec. 5.2 context string of update signatures
@@ -66,20 +66,15 @@ class SecurityError(ValueError):
 
 
 def reason_for(error: Exception) -> str:
-    """Map a :class:`ChannelError` / :class:`SignatureError` of :mod:`pqfl_kit.pqc` to a reason.
+    """The inbox reason of a :class:`ChannelError` / :class:`SignatureError` of :mod:`pqfl_kit.pqc`.
 
-    The channel raises one exception type for every failure and says which in its message
-    (replay window, unknown device, signature); everything else about a packet is tampering.
+    A bad update signature is "forged"; a channel error keeps its own ``reason``, except that a
+    sender who ran out of sequence numbers can only show up here as a tampered packet.
     """
-    text = str(error)
-    if isinstance(error, SignatureError) or "does not verify" in text:
+    if isinstance(error, SignatureError):
         return "forged"
-    if "replay" in text:
-        return "replayed"
-    if "unknown device" in text or "no connected device" in text or "no handshake in progress" in text:
-        return "unknown"
-    if isinstance(error, HandshakeError):
-        return "malformed"
+    if isinstance(error, ChannelError):
+        return "tampered" if error.reason == "exhausted" else error.reason
     return "tampered"
 
 
@@ -176,6 +171,7 @@ class Verdict:
     update_id: str = ""
     payload: bytes = b""
     reason: str = ""
+    detail: str = ""  # why a signed update could not be used (for the log)
 
 
 @dataclass
@@ -208,7 +204,8 @@ class Inbox:
             _, header, client_hello_ = _unframe(message)
             client = str(header.get("client", ""))
             if hello_device(client_hello_) != client:  # the reply goes to the header's queue: they must agree
-                raise SecurityError("malformed", f"header names {client!r} but the ClientHello comes from another device")
+                raise SecurityError("malformed",
+                                    f"header names {client!r} but the ClientHello comes from another device")
             server_hello = self._gate().respond(client_hello_)
         except SecurityError as error:
             raise self._count(error) from None
@@ -329,6 +326,8 @@ def join(inbox: Inbox, device: Device) -> SecureChannel:
     """Run the three handshake messages between ``device`` and the inbox's gateway in memory."""
     _, server_hello = inbox.respond(client_hello(device))
     inbox.complete(client_finish(device, server_hello))
+    if device.channel is None:  # complete() raised otherwise; keeps the return type honest
+        raise SecurityError("malformed", f"the handshake of {device.identity.name!r} did not open a channel")
     return device.channel
 
 

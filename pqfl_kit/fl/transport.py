@@ -17,6 +17,7 @@ import collections
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Delivery", "Transport", "MemoryTransport", "AmqpTransport", "AGGREGATOR_QUEUE", "client_queue",
            "make_transport"]
@@ -98,7 +99,8 @@ class AmqpTransport(Transport):
         self.url, self.reconnect_timeout = url, reconnect_timeout
         self.bytes_sent = self.messages_sent = 0
         self.reconnects = 0
-        self._conn = self._channel = None
+        self._conn: Any = None  # pika.BlockingConnection once connected
+        self._channel: Any = None
         self._declared: set[str] = set()
         self._connect()
 
@@ -192,7 +194,11 @@ class AmqpTransport(Transport):
     def purge(self, *queues: str) -> None:
         """Empty queues (a fresh experiment)."""
         for q in queues:
-            self._retrying(lambda q=q: (self._declare(q), self._channel.queue_purge(q)))
+            def purge(q: str = q) -> None:
+                self._declare(q)
+                self._channel.queue_purge(q)
+
+            self._retrying(purge)
 
     def close(self) -> None:
         try:

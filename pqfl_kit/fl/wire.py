@@ -24,6 +24,7 @@ import json
 import math
 import re
 import zipfile
+from typing import Any
 
 import numpy as np
 
@@ -61,7 +62,7 @@ def load_json(data: bytes, max_bytes: int, max_depth: int):
 def pack(weights: list[np.ndarray], **meta) -> bytes:
     """Serialize ``weights`` (list of arrays) and JSON-able ``meta`` into bytes."""
     buf = io.BytesIO()
-    arrays = {f"w{i}": np.asarray(w) for i, w in enumerate(weights)}
+    arrays: dict[str, Any] = {f"w{i}": np.asarray(w) for i, w in enumerate(weights)}
     np.savez(buf, meta=np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8), **arrays)
     return buf.getvalue()
 
