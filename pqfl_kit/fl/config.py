@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pqfl_kit import SEED
 from pqfl_kit.fl import cluster, fedavg
 from pqfl_kit.fl.task import MODELS
 from pqfl_kit.limits import real, whole
@@ -60,7 +61,7 @@ class FLConfig:
     poisoned: int = 0
     dropout: float = 0.0
     energy_aware: bool = False
-    seed: int = 0
+    seed: int = SEED
     link: str = "wifi"
     local_epochs: int = 1
     fraction: float = 1.0

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pqfl_kit import SEED
 from pqfl_kit.fl import cluster, fedavg, rounds, schedule, secure, wire
 from pqfl_kit.fl.config import FLConfig
 from pqfl_kit.fl.task import FederatedData, make_federated_data, make_learner
@@ -258,7 +259,7 @@ class _Simulation:
 
 def simulate(n_clients: int = 10, rounds: int = 5, model: str = "gru", profile: str | list[str] = "pi4",
              pqc: bool = True, transport: str = "memory", aggregator: str = "fedavg", poisoned: int = 0,
-             dropout: float = 0.0, energy_aware: bool = False, seed: int = 0, *, link: str = "wifi",
+             dropout: float = 0.0, energy_aware: bool = False, seed: int = SEED, *, link: str = "wifi",
              local_epochs: int = 1, fraction: float = 1.0, deadline_s: float | None = None,
              poison_mode: str = "sign_flip", poison_factor: float = 10.0, forged: int = 0, replayed: int = 0,
              battery_threshold: float = 30.0, windows_per_client: int = 200, centralized: bool = True,

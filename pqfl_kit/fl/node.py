@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from pqfl_kit import SEED
 from pqfl_kit.fl import fedavg, rounds, secure, wire
 from pqfl_kit.fl.task import make_federated_data, make_learner
 from pqfl_kit.fl.transport import AmqpTransport, Delivery
@@ -296,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--clients", type=int, required=True, help="clients in the federation")
         p.add_argument("--model", default="logreg")
         p.add_argument("--windows", type=int, default=200, help="traffic windows per client")
-        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--seed", type=int, default=SEED)
         p.add_argument("--run", default="fl", help="run name: prefix of this federation's queues")
     a = sub.choices["aggregator"]
     a.add_argument("--rounds", type=int, default=3)
