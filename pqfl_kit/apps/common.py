@@ -11,6 +11,9 @@ import html
 from collections.abc import Callable
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+from matplotlib.figure import Figure
 
 __all__ = ["status_line", "show_status", "guarded", "figure_output", "show_figure", "titled", "tabs", "classed",
            "html_table"]
@@ -61,11 +64,8 @@ def figure_output(css_class: str) -> widgets.Output:
     return classed(widgets.Output(), "pqfl-figure", css_class)
 
 
-def show_figure(out: widgets.Output, fig) -> None:
+def show_figure(out: widgets.Output, fig: Figure) -> None:
     """Replace what ``out`` shows with ``fig`` and free the figure's memory."""
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-
     out.clear_output(wait=True)
     with out:
         display(fig)

@@ -1,4 +1,5 @@
-"""Notebook 06 app: the hospital gateway live (``build_hospital_app``) and its figures.
+"""Notebook 06 app: the hospital gateway live (``build_hospital_app``); figures live in
+:mod:`pqfl_kit.hospital.plots`.
 
 Controls inject attacks and clinical events into a simulated ward; four lanes show where
 every packet went (Critical / High / Normal / Quarantine), with the alert and notification log
@@ -9,18 +10,22 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
 
+from .. import SEED
 from ..exercises import quiz_widget
 from ..hospital.gateway import Delivered, Quarantined
+from ..hospital.plots import plot_fatigue  # notebooks import it from here
 from ..hospital.priority import Thresholds
-from ..hospital.stream import (
+from ..hospital.ward import (
     Scenario,
     WardRun,
     clinician_pages,
     fatigue_curve,
+    fit_detector,
     recommend_thresholds,
     run_ward,
     simulate_ward,
@@ -31,19 +36,23 @@ __all__ = ["build_hospital_app", "plot_fatigue", "lanes_html", "alerts_html", "e
 
 _LANE_COLOURS = {"Critical": "#b3261e", "High": "#c26a00", "Normal": "#1b7f3b", "Quarantine": "#5b2a86"}
 
-ALGORITHM_3 = [
+ALGORITHM_3 = [  # (paper line, paper step, kit code path, checks)
     ("3", "for each d_i in D_enc do", "Gateway.receive(frame)", "one outcome per packet, always"),
-    ("-", "(not in the paper)", "size, header, length field, known device", "oversized / truncated / malformed / unknown-device"),
+    ("-", "(not in the paper)",
+     "size, header, length field, known device", "oversized / truncated / malformed / unknown-device"),
     ("-", "(not in the paper)", "ReplayWindow.check(seq)", "duplicate / out-of-window (RFC 4303 window)"),
-    ("4", "decrypt d_i with AES-256 and K", "Link.open: qkd.records.open_record or PQC channel (Ascon)", "never returns unauthenticated data"),
+    ("4", "decrypt d_i with AES-256 and K",
+     "Link.open: qkd.records.open_record or PQC channel (Ascon)", "never returns unauthenticated data"),
     ("5", "verify integrity using HMAC (eq. 7)", "HMAC-SHA256 under K_auth = HKDF(K)", "constant-time compare"),
-    ("6-8", "if it fails: quarantine, security alert", "_quarantine(...): EHR quarantine + alert to SOC", "reason is kept, the bytes are not"),
+    ("6-8", "if it fails: quarantine, security alert",
+     "_quarantine(...): EHR quarantine + alert to SOC", "reason is kept, the bytes are not"),
     ("-", "(not in the paper)", "authenticated timestamp older than max_age", "replay"),
     ("10", "extract anomaly score y_i", "payload 'score' (scored on the device)", "must be in [0, 1]"),
     ("11", "determine priority level (eq. 9)", "priority_level(score, Thresholds)", "0 <= tau_med < tau_high <= 1"),
     ("12", "route to clinical subsystem", "SUBSYSTEMS[priority]", "rapid-response / ward-monitoring / ehr-charting"),
     ("13", "update EHR with timestamped data", "EHR.add_observation (UTC, batched commits)", "SQLite WAL, audit trail"),
-    ("14-16", "if y_i > tau_med: clinical alert, notify staff", "cds.decide: NEWS2 (eq. 10) + priority -> roles", "device/cyber alerts go to clinical engineering"),
+    ("14-16", "if y_i > tau_med: clinical alert, notify staff",
+     "cds.decide: NEWS2 (eq. 10) + priority -> roles", "device/cyber alerts go to clinical engineering"),
 ]
 
 
@@ -88,142 +97,171 @@ def alerts_html(run: WardRun, last: int = 12) -> str:
 def ehr_html(run: WardRun, last: int = 10) -> str:
     """The newest EHR observations (the read is written to the audit trail)."""
     rows = run.gateway.ehr.rows("observations", limit=last, newest_first=True, reader="notebook-06")
-    return html_table(["recorded (UTC)", "patient", "seq", "priority", "score", "NEWS2", "subsystem"],
-                  [[r["recorded_at"][11:19], r["patient_id"], r["seq"], r["priority"], f"{r['anomaly_score']:.2f}",
-                    f"{r['news2']:g}", r["subsystem"]] for r in rows], "pqfl-ehr", font_size="11px")
+    cells = [[r["recorded_at"][11:19], r["patient_id"], r["seq"], r["priority"], f"{r['anomaly_score']:.2f}",
+              f"{r['news2']:g}", r["subsystem"]] for r in rows]
+    return html_table(["recorded (UTC)", "patient", "seq", "priority", "score", "NEWS2", "subsystem"], cells,
+                      "pqfl-ehr", font_size="11px")
 
 
-def plot_fatigue(run: WardRun, thresholds: Thresholds, recommended: Thresholds | None = None):
-    """Alerts per patient-hour, precision and recall of clinical alerts as tau_med moves."""
-    import matplotlib.pyplot as plt
-
+def _fatigue_text(run: WardRun, thresholds: Thresholds, scores: np.ndarray, rec: Thresholds) -> str:
+    """The paper's rule at the chosen tau_med against the kit's fused rule, and the recommendation."""
     ward = run.ward
-    curve = fatigue_curve(ward.scores, ward.clinical_truth, ward.patient_hours())
+    here = fatigue_curve(scores, ward.clinical_truth, ward.patient_hours(), np.array([thresholds.tau_med]))
     fused = clinician_pages(run)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.3))
-    left.plot(curve["tau"], curve["alerts_per_hour"], color="#1f4e79", label="score > tau_med (paper)")
-    left.axhline(fused["pages_per_hour"], color="#1b7f3b", ls=":", label="kit: NEWS2 + score")
-    left.set_xlabel("tau_med")
-    left.set_ylabel("alerts per patient-hour")
-    right.plot(curve["tau"], curve["precision"], color="#b3261e", label="precision")
-    right.plot(curve["tau"], curve["recall"], color="#1f4e79", label="recall")
-    right.scatter([thresholds.tau_med], [fused["precision"]], marker="*", s=120, color="#1b7f3b", zorder=3,
-                  label="kit fused rule: precision")
-    right.set_xlabel("tau_med")
-    right.set_ylim(0, 1.05)
-    for ax in (left, right):
-        ax.axvline(thresholds.tau_med, color="#333333", lw=1, label="your tau_med")
-        ax.axvline(thresholds.tau_high, color="#b3261e", lw=1, ls="--", label="your tau_high")
-        if recommended is not None:
-            ax.axvline(recommended.tau_med, color="#1b7f3b", lw=1, ls="-.", label="recommended tau_med")
-        ax.legend(fontsize=7, loc="upper right" if ax is left else "lower left")
-    fig.suptitle("Alert fatigue: clinical alerts (truth: a patient really deteriorating)", fontsize=10)
-    fig.tight_layout()
-    return fig
+    return (
+        f"At tau_med = {thresholds.tau_med:.2f} the paper's rule raises {here['alerts_per_hour'][0]:.1f} "
+        f"alerts per patient-hour, precision {here['precision'][0]:.2f}, recall {here['recall'][0]:.2f}. "
+        f"The kit's fused rule pages clinicians {fused['pages_per_hour']:.1f} times per patient-hour "
+        f"(precision {fused['precision']:.2f}, recall {fused['recall']:.2f}) and sends device/cyber alerts to "
+        f"clinical engineering.<br><b>Recommended:</b> tau_med = {rec.tau_med:.2f} (the fewest alerts that still "
+        f"catch 90% of real deteriorations), tau_high = {rec.tau_high:.2f} (Critical pages as precise as the "
+        "score allows).")
+
+
+def _counts_html(run: WardRun, scenario: Scenario) -> str:
+    """Clinical and security alerts, and how many packets the gateway saw."""
+    clinical = sum(1 for o in run.outcomes if isinstance(o, Delivered) and o.decision.alert)
+    security = sum(1 for o in run.outcomes if isinstance(o, Quarantined))
+    hours = run.ward.patient_hours()
+    return (f"<b>Clinical alerts: <span class='pqfl-clinical-alerts'>{clinical}</span></b> "
+            f"({clinical / hours:.1f} per patient-hour) &middot; security alerts: {security} &middot; "
+            f"{len(run.outcomes)} packets from {scenario.n_patients} patients over {scenario.minutes} min")
+
+
+@dataclass
+class _Controls:
+    """What the learner injects into the ward (attacks, events, link) and the eq. 9 thresholds."""
+
+    tamper: widgets.FloatSlider
+    replay: widgets.Checkbox
+    fault: widgets.Checkbox
+    worse: widgets.Checkbox
+    link: widgets.Dropdown
+    tau_med: widgets.FloatSlider
+    tau_high: widgets.FloatSlider
+    recommend: widgets.Button
+
+    @classmethod
+    def create(cls) -> _Controls:
+        style = {"description_width": "130px"}
+
+        def tick(value: bool, text: str, css: str) -> widgets.Checkbox:
+            return classed(widgets.Checkbox(value, description=text, indent=False), css)
+
+        def tau(value: float, low: float, high: float, name: str, css: str) -> widgets.FloatSlider:
+            return classed(widgets.FloatSlider(value, min=low, max=high, step=0.01, description=name,
+                                               continuous_update=False, style=style), css)
+
+        links = [("E91 key: AES-256-GCM + HMAC", "aes"), ("PQC channel: ML-KEM + Ascon", "channel")]
+        return cls(
+            tamper=classed(widgets.FloatSlider(0.0, min=0.0, max=0.3, step=0.02, description="tampering rate",
+                                               continuous_update=False, style=style, readout_format=".2f"),
+                           "pqfl-tamper"),
+            replay=tick(False, "replay attack", "pqfl-replay"),
+            fault=tick(False, "SpO2 sensor fault (bed 3)", "pqfl-fault"),
+            worse=tick(False, "patient deterioration (bed 2)", "pqfl-deterioration"),
+            link=classed(widgets.Dropdown(options=links, value="aes", description="link", style=style,
+                                          layout=widgets.Layout(width="380px")), "pqfl-link"),
+            tau_med=tau(0.5, 0.0, 0.99, "tau_med", "pqfl-tau-med"),
+            tau_high=tau(0.8, 0.01, 1.0, "tau_high", "pqfl-tau-high"),
+            recommend=classed(widgets.Button(description="use recommended", button_style="success"),
+                              "pqfl-recommend"))
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.tau_med.value, self.tau_high.value)  # raises ValueError with the rule
+
+    def scenario(self, n_patients: int, minutes: int, seed: int) -> Scenario:
+        return Scenario(n_patients=n_patients, minutes=minutes, tamper_rate=round(self.tamper.value, 2),
+                        replay_attack=self.replay.value, sensor_fault=self.fault.value,
+                        deterioration=self.worse.value, link=self.link.value, seed=seed)
+
+    def watch(self, callback: Callable) -> None:
+        for control in (self.tamper, self.replay, self.fault, self.worse, self.link, self.tau_med, self.tau_high):
+            control.observe(callback, names="value")
+
+    def box(self) -> widgets.HBox:
+        return widgets.HBox([
+            titled("Inject", self.tamper, self.replay, self.fault, self.worse, self.link,
+                   css_class="pqfl-hospital-controls"),
+            titled("Thresholds (eq. 9)", self.tau_med, self.tau_high, self.recommend,
+                   css_class="pqfl-hospital-thresholds")])
+
+
+@dataclass
+class _LiveWard:
+    """The "Live ward" tab: alert counts, the four lanes, the alert log and the newest EHR rows."""
+
+    counts: widgets.HTML
+    lanes: dict[str, widgets.HTML]
+    alert_log: widgets.HTML
+    ehr_table: widgets.HTML
+
+    @classmethod
+    def create(cls) -> _LiveWard:
+        lanes = {lane: classed(widgets.HTML(layout=widgets.Layout(width="24%")), "pqfl-lane",
+                               f"pqfl-lane-{lane.lower()}") for lane in ("Critical", "High", "Normal", "Quarantine")}
+        return cls(classed(widgets.HTML(), "pqfl-alert-count"), lanes, classed(widgets.HTML(), "pqfl-alert-log"),
+                   classed(widgets.HTML(), "pqfl-ehr-table"))
+
+    def show(self, run: WardRun, scenario: Scenario) -> None:
+        for lane, box in self.lanes.items():
+            box.value = lanes_html(run, lane)
+        self.counts.value = _counts_html(run, scenario)
+        self.alert_log.value = alerts_html(run)
+        self.ehr_table.value = ehr_html(run)
+
+    def panel(self) -> widgets.VBox:
+        return widgets.VBox([self.counts, widgets.HBox(list(self.lanes.values())),
+                             titled("Alerts and notifications", self.alert_log),
+                             titled("EHR (newest observations)", self.ehr_table)])
+
+
+def _layout(controls: _Controls, status: widgets.HTML, live: _LiveWard, fatigue: widgets.VBox) -> widgets.Widget:
+    """Controls on top, then the status line, then the tabs."""
+    panels = {"Live ward": live.panel(), "Alert fatigue": fatigue, "Algorithm 3": widgets.HTML(algorithm_html()),
+              "Quiz": quiz_widget("06.1")}
+    app = widgets.VBox([widgets.HTML("<h2 style='margin:4px 0'>Hospital gateway: quarantine, priority, alerts</h2>"),
+                        controls.box(), status, tabs(panels, "pqfl-hospital-tabs")])
+    return classed(app, "pqfl-app", "pqfl-hospital-app")
 
 
 def build_hospital_app(scorer: Callable[[np.ndarray], np.ndarray] | None = None, *, n_patients: int = 6,
                        minutes: int = 120, seed: int | None = None) -> widgets.Widget:
     """The notebook 06 app. ``scorer`` maps traffic windows to anomaly scores (default: a quick
-    logistic-regression detector from :func:`pqfl_kit.hospital.stream.fit_detector`)."""
-    from .. import SEED
-    from ..hospital.stream import fit_detector
-
+    logistic-regression detector from :func:`pqfl_kit.hospital.ward.fit_detector`)."""
     seed = SEED if seed is None else seed
     status = status_line("pqfl-hospital-status")
-    style = {"description_width": "130px"}
-    tamper = classed(widgets.FloatSlider(0.0, min=0.0, max=0.3, step=0.02, description="tampering rate",
-                                         continuous_update=False, style=style, readout_format=".2f"), "pqfl-tamper")
-    replay = classed(widgets.Checkbox(False, description="replay attack", indent=False), "pqfl-replay")
-    fault = classed(widgets.Checkbox(False, description="SpO2 sensor fault (bed 3)", indent=False), "pqfl-fault")
-    worse = classed(widgets.Checkbox(False, description="patient deterioration (bed 2)", indent=False),
-                    "pqfl-deterioration")
-    link = classed(widgets.Dropdown(options=[("E91 key: AES-256-GCM + HMAC", "aes"),
-                                             ("PQC channel: ML-KEM + Ascon", "channel")],
-                                    value="aes", description="link", style=style,
-                                    layout=widgets.Layout(width="380px")), "pqfl-link")
-    tau_med = classed(widgets.FloatSlider(0.5, min=0.0, max=0.99, step=0.01, description="tau_med",
-                                          continuous_update=False, style=style), "pqfl-tau-med")
-    tau_high = classed(widgets.FloatSlider(0.8, min=0.01, max=1.0, step=0.01, description="tau_high",
-                                           continuous_update=False, style=style), "pqfl-tau-high")
-    recommend = classed(widgets.Button(description="use recommended", button_style="success"), "pqfl-recommend")
-    counts = classed(widgets.HTML(), "pqfl-alert-count")
-    lanes = {lane: classed(widgets.HTML(layout=widgets.Layout(width="24%")), "pqfl-lane",
-                           f"pqfl-lane-{lane.lower()}") for lane in ("Critical", "High", "Normal", "Quarantine")}
-    alert_log = classed(widgets.HTML(), "pqfl-alert-log")
-    ehr_table = classed(widgets.HTML(), "pqfl-ehr-table")
-    fatigue_out = figure_output("pqfl-fatigue-plot")
-    fatigue_text = classed(widgets.HTML(), "pqfl-fatigue-stats")
-    state: dict = {"scorer": scorer, "ward_key": None}
-
-    def current_thresholds() -> Thresholds:
-        return Thresholds(tau_med.value, tau_high.value)  # raises ValueError with the rule
+    controls, live = _Controls.create(), _LiveWard.create()
+    fatigue_out, fatigue_text = figure_output("pqfl-fatigue-plot"), classed(widgets.HTML(), "pqfl-fatigue-stats")
+    state: dict = {"scorer": scorer}
 
     @guarded(status)
     def refresh(_=None) -> None:
-        thresholds = current_thresholds()
-        scenario = Scenario(n_patients=n_patients, minutes=minutes, tamper_rate=round(tamper.value, 2),
-                            replay_attack=replay.value, sensor_fault=fault.value, deterioration=worse.value,
-                            link=link.value, seed=seed)
+        thresholds, scenario = controls.thresholds(), controls.scenario(n_patients, minutes, seed)
         if state["scorer"] is None:
             show_status(status, "Training a quick detector on separate traffic ...", "info")
             state["scorer"] = fit_detector("logistic", seed=seed)
-        ward = simulate_ward(scenario)
-        run = run_ward(ward, state["scorer"], thresholds=thresholds)
-        state["run"] = run
-        state["recommended"] = recommend_thresholds(ward.scores, ward.clinical_truth)
-        for lane, box in lanes.items():
-            box.value = lanes_html(run, lane)
-        clinical = sum(1 for o in run.outcomes if isinstance(o, Delivered) and o.decision.alert)
-        security = sum(1 for o in run.outcomes if isinstance(o, Quarantined))
-        hours = ward.patient_hours()
-        counts.value = (f"<b>Clinical alerts: <span class='pqfl-clinical-alerts'>{clinical}</span></b> "
-                        f"({clinical / hours:.1f} per patient-hour) &middot; security alerts: {security} &middot; "
-                        f"{len(run.outcomes)} packets from {scenario.n_patients} patients over {minutes} min")
-        alert_log.value = alerts_html(run)
-        ehr_table.value = ehr_html(run)
-        draw_fatigue(thresholds)
+        run = run_ward(simulate_ward(scenario), state["scorer"], thresholds=thresholds)
+        scores = run.ward.scores
+        if scores is None:
+            raise ValueError("the scorer gave the ward no anomaly scores")
+        state["recommended"] = recommend_thresholds(scores, run.ward.clinical_truth)
+        live.show(run, scenario)
+        show_figure(fatigue_out, plot_fatigue(run, thresholds, state["recommended"]))
+        fatigue_text.value = _fatigue_text(run, thresholds, scores, state["recommended"])
         show_status(status, f"Gateway processed {len(run.outcomes)} packets: "
                             f"{run.gateway.counts['delivered']} delivered, {run.gateway.counts['quarantined']} "
                             "quarantined.", "ok")
-
-    def draw_fatigue(thresholds: Thresholds) -> None:
-        run, rec = state["run"], state["recommended"]
-        show_figure(fatigue_out, plot_fatigue(run, thresholds, rec))
-        ward = run.ward
-        here = fatigue_curve(ward.scores, ward.clinical_truth, ward.patient_hours(), np.array([thresholds.tau_med]))
-        fused = clinician_pages(run)
-        fatigue_text.value = (
-            f"At tau_med = {thresholds.tau_med:.2f} the paper's rule raises {here['alerts_per_hour'][0]:.1f} "
-            f"alerts per patient-hour, precision {here['precision'][0]:.2f}, recall {here['recall'][0]:.2f}. "
-            f"The kit's fused rule pages clinicians {fused['pages_per_hour']:.1f} times per patient-hour "
-            f"(precision {fused['precision']:.2f}, recall {fused['recall']:.2f}) and sends device/cyber alerts to "
-            f"clinical engineering.<br><b>Recommended:</b> tau_med = {rec.tau_med:.2f} (the fewest alerts that still "
-            f"catch 90% of real deteriorations), tau_high = {rec.tau_high:.2f} (Critical pages as precise as the score allows).")
 
     @guarded(status)
     def use_recommended(_=None) -> None:
         rec = state.get("recommended")
         if rec is None:
             raise ValueError("Run the ward first.")
-        tau_high.value = rec.tau_high  # order keeps tau_med < tau_high on the way
-        tau_med.value = rec.tau_med
+        controls.tau_high.value = rec.tau_high  # order keeps tau_med < tau_high on the way
+        controls.tau_med.value = rec.tau_med
 
-    for control in (tamper, replay, fault, worse, link, tau_med, tau_high):
-        control.observe(refresh, names="value")
-    recommend.on_click(use_recommended)
+    controls.watch(refresh)
+    controls.recommend.on_click(use_recommended)
     refresh()
-
-    controls = titled("Inject", tamper, replay, fault, worse, link, css_class="pqfl-hospital-controls")
-    threshold_box = titled("Thresholds (eq. 9)", tau_med, tau_high, recommend, css_class="pqfl-hospital-thresholds")
-    live = widgets.VBox([counts, widgets.HBox(list(lanes.values())),
-                         titled("Alerts and notifications", alert_log), titled("EHR (newest observations)", ehr_table)])
-    panels = {
-        "Live ward": live,
-        "Alert fatigue": widgets.VBox([fatigue_out, fatigue_text]),
-        "Algorithm 3": widgets.HTML(algorithm_html()),
-        "Quiz": quiz_widget("06.1"),
-    }
-    app = widgets.VBox([widgets.HTML("<h2 style='margin:4px 0'>Hospital gateway: quarantine, priority, alerts</h2>"),
-                        widgets.HBox([controls, threshold_box]), status, tabs(panels, "pqfl-hospital-tabs")])
-    return classed(app, "pqfl-app", "pqfl-hospital-app")
+    return _layout(controls, status, live, widgets.VBox([fatigue_out, fatigue_text]))

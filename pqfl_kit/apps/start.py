@@ -14,12 +14,18 @@ __all__ = ["KIT_MAP", "build_start_app", "kit_map_html"]
 # (file stem, title, what a learner does there)
 KIT_MAP = [
     ("00_start_here", "Start here", "how the kit works, the learning path, a warm-up exercise"),
-    ("01_quantum_threats", "Quantum threats", "Shor factors N = 15 and 21, a toy RSA record is broken, Grover, Mosca's inequality"),
-    ("02_pqc_handshake", "Post-quantum handshake", "ML-KEM + ML-DSA between a sensor and a gateway, Ascon-AEAD128 stream, attack toggles"),
-    ("03_e91_qkd", "E91 quantum key distribution", "entangled pairs, CHSH test, an eavesdropper to switch on, key distillation"),
-    ("04_anomaly_detection", "Anomaly detection", "nano-sensor traffic, TinyML / LSTM / GRU, optimizers, an int8 LiteRT model"),
-    ("05_federated_pi_cluster", "Federated learning on Raspberry Pis", "FedAvg over PQC-sealed updates, energy, RabbitMQ, K3s"),
-    ("06_alert_routing", "Alert routing in the hospital", "verify, quarantine, route by anomaly score, NEWS2 decision support, EHR"),
+    ("01_quantum_threats", "Quantum threats",
+     "Shor factors N = 15 and 21, a toy RSA record is broken, Grover, Mosca's inequality"),
+    ("02_pqc_handshake", "Post-quantum handshake",
+     "ML-KEM + ML-DSA between a sensor and a gateway, Ascon-AEAD128 stream, attack toggles"),
+    ("03_e91_qkd", "E91 quantum key distribution",
+     "entangled pairs, CHSH test, an eavesdropper to switch on, key distillation"),
+    ("04_anomaly_detection", "Anomaly detection",
+     "nano-sensor traffic, TinyML / LSTM / GRU, optimizers, an int8 LiteRT model"),
+    ("05_federated_pi_cluster", "Federated learning on Raspberry Pis",
+     "FedAvg over PQC-sealed updates, energy, RabbitMQ, K3s"),
+    ("06_alert_routing", "Alert routing in the hospital",
+     "verify, quarantine, route by anomaly score, NEWS2 decision support, EHR"),
     ("07_capstone", "Capstone", "the whole chain end to end, with attack scenarios"),
 ]
 

@@ -1,76 +1,21 @@
-"""Notebook 01 app and figures: Shor, Grover and Mosca panels (``build_threats_app``)."""
+"""Notebook 01 app: Shor, Grover and Mosca panels (``build_threats_app``); figures live in
+:mod:`pqfl_kit.threats.plots`."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import ipywidgets as widgets
 
 from .. import threats as T
 from ..exercises import all_exercises, quiz_widget
+from ..threats.plots import plot_grover, plot_mosca, plot_shor_histogram  # notebooks import it from here
 from .common import classed, figure_output, guarded, html_table, show_figure, show_status, status_line, tabs, titled
 
 __all__ = ["plot_shor_histogram", "plot_grover", "plot_mosca", "crypto_table_html", "estimates_table_html",
            "build_threats_app"]
 
 _STATUS_COLOURS = {"broken": "#b3261e", "weakened": "#8a6d00", "safe": "#1b7f3b"}
-
-
-def plot_shor_histogram(result: T.ShorResult):
-    """Bar chart of measured phases y/2^n, with the ideal peaks s/r marked."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3))
-    size = 2 ** result.n_count
-    phases = [v / size for v in result.counts]
-    ax.bar(phases, [result.counts[v] / result.shots for v in result.counts], width=0.6 / size * 8, color="#1f4e79")
-    r = result.true_order
-    for s in range(r):
-        ax.axvline(s / r, color="#b3261e", lw=0.8, ls="--")
-    ax.set_xlabel(f"measured phase y / 2^{result.n_count}   (dashed: s / r for the true order r = {r})")
-    ax.set_ylabel("fraction of shots")
-    ax.set_xlim(-0.03, 1.0)
-    ax.set_title(f"Shor order finding: N = {result.N}, a = {result.a}, {result.n_qubits} qubits")
-    fig.tight_layout()
-    return fig
-
-
-def plot_grover(result: T.GroverResult):
-    """Success probability vs iterations: theory line and simulated points."""
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    fig, ax = plt.subplots(figsize=(7, 3))
-    fine = np.linspace(0, result.iterations[-1], 200)
-    ax.plot(fine, T.grover_theory(result.n_qubits, fine), color="#1f4e79", label="theory sin²((2k+1)θ)")
-    ax.plot(result.iterations, result.simulated, "o", color="#b3261e", label=f"simulated ({result.shots} shots)")
-    best = T.grover_optimal_iterations(result.n_qubits)
-    ax.axvline(best, color="grey", ls=":", label=f"optimal k = {best}")
-    ax.set_xlabel("Grover iterations k")
-    ax.set_ylabel("P(find the key)")
-    ax.set_ylim(0, 1.05)
-    ax.set_title(f"Grover on {result.n_qubits} qubits: 1 key among {2 ** result.n_qubits}")
-    ax.legend(loc="upper right", fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def plot_mosca(verdict: T.MoscaVerdict):
-    """Timeline bars: shelf life x after migration y, against the quantum horizon z."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 2.2))
-    ax.barh(1, verdict.y, color="#8a6d00", label="y: migration to PQC")
-    ax.barh(1, verdict.x, left=verdict.y, color="#1f4e79", label="x: data must stay secret")
-    ax.barh(0, verdict.z, color="#555555", label="z: quantum computer arrives")
-    if verdict.at_risk:
-        ax.barh(1, verdict.exposed_years, left=verdict.z, color="#b3261e", hatch="//", label="exposed years")
-    ax.axvline(verdict.z, color="#b3261e", ls="--")
-    ax.set_yticks([0, 1], ["quantum", "your data"])
-    ax.set_xlabel("years from today")
-    ax.set_xlim(0, max(verdict.x + verdict.y, verdict.z) * 1.05 + 1)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=4, fontsize=8, frameon=False)
-    fig.tight_layout()
-    return fig
 
 
 def crypto_table_html() -> str:
@@ -153,17 +98,47 @@ _PRESETS = {
 }
 
 
-def _mosca_panel() -> widgets.Widget:
+def _mosca_sliders() -> tuple[widgets.IntSlider, widgets.IntSlider, widgets.IntSlider]:
+    """The three sliders of Mosca's inequality: x (shelf life), y (migration), z (quantum horizon)."""
     style = {"description_width": "250px"}
     layout = widgets.Layout(width="560px")
-    x = classed(widgets.IntSlider(value=25, min=0, max=80, description="x: years the data must stay secret",
-                                  style=style, layout=layout), "pqfl-mosca-x")
-    y = classed(widgets.IntSlider(value=5, min=0, max=30, description="y: years to migrate to PQC",
-                                  style=style, layout=layout), "pqfl-mosca-y")
-    z = classed(widgets.IntSlider(value=15, min=0, max=50, description="z: years until a quantum computer",
-                                  style=style, layout=layout), "pqfl-mosca-z")
+
+    def slider(name: str, value: int, high: int, text: str) -> widgets.IntSlider:
+        return classed(widgets.IntSlider(value=value, min=0, max=high, description=text, style=style,
+                                         layout=layout), f"pqfl-mosca-{name}")
+
+    return (slider("x", 25, 80, "x: years the data must stay secret"),
+            slider("y", 5, 30, "y: years to migrate to PQC"),
+            slider("z", 15, 50, "z: years until a quantum computer"))
+
+
+def _follow_preset(preset: widgets.Dropdown, sliders: tuple[widgets.IntSlider, ...], update: Callable) -> None:
+    """Choosing an example sets the sliders; moving a slider by hand switches the example to "custom"."""
+    applying_preset = []
+
+    def on_preset(change):
+        values = _PRESETS.get(change["new"])
+        if values:
+            applying_preset.append(True)
+            for slider, value in zip(sliders, values):
+                slider.value = value
+            applying_preset.clear()
+
+    def on_slider(change):
+        if not applying_preset:
+            preset.value = "custom"  # the example no longer describes these numbers
+        update()
+
+    for slider in sliders:
+        slider.observe(on_slider, names="value")
+    preset.observe(on_preset, names="value")
+
+
+def _mosca_panel() -> widgets.Widget:
+    x, y, z = sliders = _mosca_sliders()
     preset = classed(widgets.Dropdown(options=list(_PRESETS), value="child's medical record (kept until age 25+)",
-                                      description="example", layout=widgets.Layout(width="460px")), "pqfl-mosca-preset")
+                                      description="example", layout=widgets.Layout(width="460px")),
+                     "pqfl-mosca-preset")
     verdict = classed(widgets.HTML(), "pqfl-mosca-verdict")
     status = status_line("pqfl-mosca-status")
     figure = figure_output("pqfl-mosca-figure")
@@ -176,23 +151,7 @@ def _mosca_panel() -> widgets.Widget:
                          f"{html.escape(v.text)}</div>")
         show_figure(figure, plot_mosca(v))
 
-    applying_preset = []
-
-    def on_preset(change):
-        values = _PRESETS.get(change["new"])
-        if values:
-            applying_preset.append(True)
-            x.value, y.value, z.value = values
-            applying_preset.clear()
-
-    def on_slider(change):
-        if not applying_preset:
-            preset.value = "custom"  # the example no longer describes these numbers
-        update()
-
-    for slider in (x, y, z):
-        slider.observe(on_slider, names="value")
-    preset.observe(on_preset, names="value")
+    _follow_preset(preset, sliders, update)
     update()
     tables = widgets.HTML("<h4>Which parts of a hospital's crypto Shor and Grover hit</h4>" + crypto_table_html() +
                           "<h4>Published estimates for breaking RSA-2048</h4>" + estimates_table_html())

@@ -1,7 +1,9 @@
 """Figures for notebook 04: learning curves (paper Figs. 3-4), confusion matrices, ROC curves."""
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 __all__ = ["plot_curves", "plot_confusions", "plot_roc"]
 
@@ -9,10 +11,8 @@ _STYLE = {"adam": "-", "nadam": "--", "rmsprop": ":"}
 _COLOUR = {"tinyml": "tab:orange", "lstm": "tab:blue", "gru": "tab:green"}
 
 
-def plot_curves(results: dict):
+def plot_curves(results: dict) -> Figure:
     """Validation loss and accuracy per epoch; ``results`` maps (arch, optimizer) -> (detector, ...)."""
-    import matplotlib.pyplot as plt
-
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4))
     for (arch, opt), value in results.items():
         det = value[0] if isinstance(value, tuple) else value
@@ -27,10 +27,8 @@ def plot_curves(results: dict):
     return fig
 
 
-def plot_confusions(metrics: dict):
+def plot_confusions(metrics: dict) -> Figure:
     """One confusion matrix per model; ``metrics`` maps a label -> Metrics."""
-    import matplotlib.pyplot as plt
-
     n = len(metrics)
     fig, axes = plt.subplots(1, n, figsize=(2.4 * n, 2.5), squeeze=False)
     for ax, (label, met) in zip(axes[0], metrics.items()):
@@ -47,10 +45,9 @@ def plot_confusions(metrics: dict):
     return fig
 
 
-def plot_roc(metrics: dict):
+def plot_roc(metrics: dict) -> Figure:
     """ROC curves (scikit-learn) of several models on the same test split."""
-    import matplotlib.pyplot as plt
-    from sklearn.metrics import roc_curve
+    from sklearn.metrics import roc_curve  # scikit-learn takes a second to load: only when drawn
 
     fig, ax = plt.subplots(figsize=(4.2, 3.6))
     for label, met in metrics.items():

@@ -48,7 +48,7 @@ def plot_handshake(kem: str = "ML-KEM-768", sig: str = "ML-DSA-65", hybrid: bool
     return fig
 
 
-def plot_state_rounds(trace: Sequence, rounds_to_show: Iterable[int] | None = None) -> Figure:
+def plot_state_rounds(trace: Sequence | np.ndarray, rounds_to_show: Iterable[int] | None = None) -> Figure:
     """The 320-bit Ascon state (SP 800-232 sec. 3) as 5 x 64 pixel images, one per round of the trace."""
     shown = list(range(len(trace))) if rounds_to_show is None else list(rounds_to_show)
     fig, axes = plt.subplots(len(shown), 1, figsize=(7, 0.55 * len(shown) + 0.4), squeeze=False)
