@@ -35,6 +35,15 @@ def sizes_table_html(rows: list[dict]) -> str:
     return f"<table class='pqfl-pqc-sizes'><tr>{head}</tr>{body}</table>"
 
 
+# What the learner is told for each HandshakeError reason (pqfl_kit.pqc.errors.REASONS).
+_ABORT_WHY = {
+    "forged": "a signature over the handshake transcript does not verify with the pinned key "
+              "(man-in-the-middle or wrong peer)",
+    "malformed": "a handshake message was malformed",
+    "unknown": "the peer is not one whose key is pinned",
+}
+
+
 # ---------------------------------------------------------------------------------------------
 def _handshake_panel() -> widgets.Widget:
     hybrid = classed(widgets.Checkbox(value=False, description="hybrid (+X25519)"), "pqfl-pqc-hybrid")
@@ -51,8 +60,8 @@ def _handshake_panel() -> widgets.Widget:
         if mitm.value:
             result = attacks.mitm_demo(check.value, hybrid=hybrid.value)
             if result.aborted:
-                reason = result.message.removeprefix("handshake aborted: ")
-                show_status(status, f"Handshake ABORTED, the attack is stopped: {reason}", "ok")
+                why = _ABORT_WHY.get(result.reason, result.message)
+                show_status(status, f"Handshake ABORTED, the attack is stopped: {why}", "ok")
                 details.value = ("<i>The attacker swapped the ML-KEM key, so the signed transcript did not "
                                  "match.</i>")
             else:
