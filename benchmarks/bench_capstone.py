@@ -2,11 +2,11 @@
 
 One process, side by side:
 
-  * kit, cold: the first ``run_chain("calm")`` in a fresh process (imports Keras/JAX, trains the
-    bedside TinyML detector, compiles the federated model): what a learner waits for once;
+  * kit, cold: the first ``run_chain("calm")`` in a fresh process (imports Keras/JAX, compiles and
+    trains the federated TinyML model, which then scores the ward): what a learner waits for once;
   * kit, warm: every scenario again with everything cached (what the app's Run button costs);
-  * peer "light models": the same chain with the numpy logistic federated model and the
-    scikit-learn bedside scorer (no Keras), the cheapest configuration of the same stages.
+  * peer "light models": the same chain with the numpy logistic federated model (it scores the
+    ward too; no Keras), the cheapest configuration of the same stages.
 
 Warm figures are the best of 2 runs (the machine is shared, so timings are noisy); peak memory
 is this process's maximum resident set size after all runs.
@@ -41,13 +41,14 @@ def main() -> int:
     notebook_like = time.perf_counter() - t0  # cold start + one run of every scenario
     warm = {name: min([first_pass[name], *(timed(name) for _ in range(REPEATS - 1))]) for name in SCENARIOS}
     warm["calm"] = min(timed("calm") for _ in range(REPEATS))
-    light = {name: min(timed(name, fl_model="logreg", detector="logistic") for _ in range(REPEATS))
+    light = {name: min(timed(name, fl_model="logreg") for _ in range(REPEATS))
              for name in SCENARIOS}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(f"Capstone chain benchmark ({platform.machine()}, {platform.python_version()}; shared 2-core machine, "
           f"best of {REPEATS})")
-    header = f"{'scenario':14s} {'kit warm (s)':>13s} {'light models (s)':>17s} {'kit/light':>10s} {'goal':>8s} {'':>5s}"
+    header = (f"{'scenario':14s} {'kit warm (s)':>13s} {'light models (s)':>17s} {'kit/light':>10s} {'goal':>8s} "
+              f"{'':>5s}")
     print(header)
     print("-" * len(header))
     for name in SCENARIOS:

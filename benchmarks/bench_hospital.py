@@ -53,7 +53,7 @@ def make_packets(kind: str):
         links.append(link)
         senders.append(sender)
     frames, owner = [], []
-    for i in range(PER_DEVICE):
+    for _ in range(PER_DEVICE):
         for d, sender in enumerate(senders):
             score = float(rng.uniform(0.85, 1.0) if rng.random() < 0.1 else rng.uniform(0.0, 0.45))
             vitals = dict(respiration_rate=float(rng.normal(16, 2)), spo2=float(min(100, rng.normal(97, 1))),

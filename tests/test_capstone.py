@@ -1,7 +1,7 @@
 """The capstone chain (notebook 07): every scenario ends the way its attack says it must.
 
-The scenario runs use the light models (numpy logistic FL, scikit-learn bedside scorer) so the
-whole module takes seconds; the notebook (nbval) and the browser test run the TinyML chain.
+The scenario runs use the light model (numpy logistic regression, federated and then scoring the
+ward) so the whole module takes seconds; the notebook (nbval) and the browser test run the TinyML chain.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pqfl_kit import capstone
 from pqfl_kit.capstone import SCENARIOS, STAGES, ChainReport, Stage, run_chain, scenario_table
 from pqfl_kit.hospital.gateway import Delivered, Quarantined
 
-LIGHT = dict(fl_model="logreg", detector="logistic")
+LIGHT = dict(fl_model="logreg")
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,8 @@ def test_eavesdropper_blocks_e91_and_falls_back_to_ml_kem(reports):
     assert "ML-KEM" in eve.stage("ward").figures["link"]
     # the rest of the chain still works over the fallback link
     assert eve.stage("gateway").figures["delivered"] == eve.stage("ward").figures["packets sealed"]
-    assert {k: v for k, v in eve.statuses.items() if k != "key_link"} == {k: "ok" for k in eve.statuses if k != "key_link"}
+    others = {k: v for k, v in eve.statuses.items() if k != "key_link"}
+    assert others == dict.fromkeys(others, "ok")
 
 
 def test_mitm_aborts_the_handshake(reports):
@@ -85,7 +86,8 @@ def test_tampering_is_quarantined_and_never_reaches_the_ehr(reports):
     assert gateway.status == "blocked"
     assert gateway.figures["quarantined"] > 0
     assert report.stage("ward").status == "alert"
-    assert report.stage("ward").figures["attacker: tampered"] > 0 and report.stage("ward").figures["attacker: replayed"] > 0
+    ward = report.stage("ward").figures
+    assert ward["attacker: tampered"] > 0 and ward["attacker: replayed"] > 0
     attacked = [(o, a) for o, a in zip(run.outcomes, run.attack) if a]
     assert attacked and all(isinstance(o, Quarantined) for o, _ in attacked)
     ehr = run.gateway.ehr
@@ -116,11 +118,13 @@ def test_deterioration_pages_rapid_response_for_the_right_patient(reports):
     assert stage.figures["emergency patients"] == [capstone.DETERIORATING_PATIENT]
     assert any("critical care outreach" in role for role in stage.figures["roles paged for them"])
     run = report.details["ward_run"]
-    critical = [o for o in run.outcomes if isinstance(o, Delivered) and o.patient_id == capstone.DETERIORATING_PATIENT
-                and o.subsystem == "rapid-response" and o.decision.news2.risk == "high"]
-    assert len(critical) == stage.figures["emergency packets"] > 0
-    alerts = [a for a in report.details["alerts"] if a.kind == "clinical" and a.patient_id == capstone.DETERIORATING_PATIENT
-              and a.level == "emergency"]
+    high = [o for o in run.outcomes if isinstance(o, Delivered) and o.patient_id == capstone.DETERIORATING_PATIENT
+            and o.decision.news2.risk == "high"]
+    assert len(high) == stage.figures["emergency packets"] > 0  # NEWS2 high risk, whatever the score said
+    critical = [o for o in high if o.subsystem == "rapid-response"]
+    assert len(critical) == stage.figures["of them with a Critical score"]
+    alerts = [a for a in report.details["alerts"]
+              if a.kind == "clinical" and a.patient_id == capstone.DETERIORATING_PATIENT and a.level == "emergency"]
     assert alerts, "the emergency must reach the staff through a clinical alert"
 
 
@@ -176,8 +180,8 @@ def test_progress_reports_every_stage():
 
 @pytest.mark.parametrize("kwargs, error", [
     (dict(scenario="alien invasion"), ValueError), (dict(scenario=3), ValueError),
-    (dict(seed=-1), ValueError), (dict(seed=True), ValueError), (dict(seed="1"), ValueError),
-    (dict(fl_model="bert"), ValueError), (dict(detector="oracle"), ValueError),
+    (dict(seed=-1), ValueError), (dict(seed=True), TypeError), (dict(seed="1"), TypeError),
+    (dict(fl_model="bert"), ValueError), (dict(detector="logistic"), TypeError),
     (dict(progress="yes"), TypeError),
 ])
 def test_bad_arguments_raise_clear_errors(kwargs, error):
@@ -200,3 +204,33 @@ def test_exercise_07_1_follows_the_scenarios_and_rejects_non_numbers():
     assert check("07.1", "1 2 5 3").passed and check("07.1", (1, 2, 5, 3)).passed
     for wrong in ([True, 2, 5, 3], [1, 2, 5], [1, 2, 3, 4], [1.5, 2, 5, 3]):
         assert not check("07.1", wrong).passed
+
+
+def test_the_ward_is_scored_by_the_federated_model():
+    """Stage 4's scores are the scores of the model stage 3 trained, behind the shipped Z-score."""
+    import numpy as np
+
+    from pqfl_kit.fl.task import make_federated_data
+    from pqfl_kit.models import Detector, Standardized
+
+    report = run_chain("calm", **LIGHT)
+    deployed = report.details["ward_detector"]
+    assert isinstance(deployed, Standardized) and isinstance(deployed, Detector) and deployed.name == "logreg"
+    fl = report.details["fl"]["fedavg"]
+    model = fl.model  # FLReport.model: the final global model
+    assert deployed.detector is model
+    for mine, theirs in zip(model.get_weights(), deployed.get_weights()):
+        np.testing.assert_array_equal(mine, theirs)
+    ward = report.details["ward_run"].ward
+    z = make_federated_data(capstone.FL_CLIENTS, 200, seed=report.seed).standardizer.transform(ward.windows)
+    np.testing.assert_allclose(ward.scores, np.clip(model.score(z), 0, 1))
+    assert model.accuracy(*_test_split(report.seed)) == fl.final_accuracy
+    assert "federation trained in stage 3" in report.stage("ward").explanation
+    assert report.stage("ward").figures["detector"].startswith("federated logreg (FedAvg)")
+
+
+def _test_split(seed):
+    from pqfl_kit.fl.task import make_federated_data
+
+    data = make_federated_data(capstone.FL_CLIENTS, 200, seed=seed)
+    return data.x_test, data.y_test

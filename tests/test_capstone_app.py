@@ -8,10 +8,11 @@ import pytest
 
 matplotlib.use("Agg")
 
-from pqfl_kit.apps.capstone import build_capstone_app, pipeline_html, plot_poisoning, plot_scenarios, story_html
+from pqfl_kit.apps.capstone import build_capstone_app, pipeline_html, story_html
 from pqfl_kit.capstone import SCENARIOS, run_chain
+from pqfl_kit.capstone.plots import plot_poisoning, plot_scenarios
 
-LIGHT = dict(fl_model="logreg", detector="logistic")
+LIGHT = dict(fl_model="logreg")
 
 
 def _find(widget, css: str):
@@ -55,7 +56,7 @@ def test_running_tampering_flags_the_gateway(app):
 
 
 def test_a_failing_run_is_a_message_not_a_traceback():
-    app = build_capstone_app(run_chain("calm", **LIGHT), fl_model="bert", detector="logistic")
+    app = build_capstone_app(run_chain("calm", **LIGHT), fl_model="bert")
     assert "showing: Calm shift" in _find(app, "pqfl-cap-status").value
     _find(app, "pqfl-cap-run").click()  # must not raise
     status = _find(app, "pqfl-cap-status").value

@@ -254,7 +254,7 @@ def test_valid_numpy_numbers_are_accepted(csv_path):
 
 def test_app_sliders_and_notebook_calls_stay_inside_the_limits():
     from pqfl_kit.apps.anomaly import APP_DATA
-    from pqfl_kit.hospital.stream import Scenario  # n_patients <= 50, minutes <= 1440
+    from pqfl_kit.hospital.ward import Scenario  # n_patients <= 50, minutes <= 1440
 
     assert APP_DATA["n_devices"] * APP_DATA["windows_per_device"] * 20 <= T.MAX_STEPS
     assert T.MAX_STEPS >= 50 * 1440 * 20 and Scenario.n_patients <= T.MAX_DEVICES

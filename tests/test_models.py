@@ -161,3 +161,48 @@ def test_litert_export_int8_tinyml_and_recurrent(splits):
     assert np.mean((unrolled.score(test) > 0.5) == (gru_float > 0.5)) > 0.95
     refused = results["gru/adam (loop)"]
     assert isinstance(refused, ExportError) and "unroll" in str(refused)
+
+
+def _detectors(tiny, splits):
+    """One detector of every kind the kit has: notebook 04's, the FL learners, the ward's, a standardized one."""
+    from pqfl_kit.fl.task import make_learner
+    from pqfl_kit.hospital.ward import LogisticDetector
+    from pqfl_kit.models import Standardized
+
+    train, _, _ = splits
+    scaler = T.Standardizer().fit(train)
+    logistic = LogisticDetector(scaler)
+    logistic.fit(train.X, train.y)
+    return {"keras": tiny, "fl logreg": make_learner("logreg", train.window, train.n_features),
+            "fl tinyml": make_learner("tinyml", train.window, train.n_features), "ward logistic": logistic,
+            "standardized fl logreg": Standardized(make_learner("logreg", train.window, train.n_features), scaler)}
+
+
+def test_every_detector_kind_implements_the_one_interface(tiny, splits):
+    from pqfl_kit.models import Detector
+
+    _, _, test = splits
+    for kind, det in _detectors(tiny, splits).items():
+        assert isinstance(det, Detector), kind
+        assert isinstance(det.name, str) and det.name, kind
+        scores = det.score(test.X[:40])
+        assert scores.shape == (40,) and np.all((scores >= 0) & (scores <= 1)), kind
+        weights = det.get_weights()
+        assert all(isinstance(w, np.ndarray) for w in weights), kind
+        det.set_weights([np.zeros_like(w) for w in weights])
+        assert not np.allclose(det.score(test.X[:40]), scores), kind
+        det.set_weights(weights)  # the round trip restores the detector exactly
+        np.testing.assert_allclose(det.score(test.X[:40]), scores, rtol=1e-6, atol=1e-7, err_msg=kind)
+        for mine, again in zip(weights, det.get_weights()):
+            np.testing.assert_array_equal(mine, again)
+
+
+def test_fit_through_the_interface_trains(splits):
+    from pqfl_kit.fl.task import make_learner
+    from pqfl_kit.models import Standardized
+
+    train, _, test = splits
+    det = Standardized(make_learner("logreg", train.window, train.n_features), T.Standardizer().fit(train))
+    before = np.mean((det.score(test.X) > 0.5) == test.y)
+    det.fit(train.X, train.y, epochs=5)
+    assert np.mean((det.score(test.X) > 0.5) == test.y) > max(before, 0.7)

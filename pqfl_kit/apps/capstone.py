@@ -1,19 +1,19 @@
-"""Notebook 07 app and figures: the whole chain under a chosen attack (``build_capstone_app``)."""
+"""Notebook 07 app: the whole chain under a chosen attack (``build_capstone_app``).
+
+Widgets only; the figures live in :mod:`pqfl_kit.capstone.plots`.
+"""
 from __future__ import annotations
 
 import html
-import textwrap
 
 import ipywidgets as widgets
 
 from ..capstone import SCENARIOS, STATUSES, ChainReport, Stage, run_chain
+from ..capstone.plots import STATUS_COLOURS
 from ..exercises import quiz_widget
 from .common import classed, guarded, html_table, show_status, status_line, titled
 
-__all__ = ["STATUS_COLOURS", "headline", "pipeline_html", "story_html", "table_html", "plot_poisoning", "plot_scenarios",
-           "build_capstone_app"]
-
-STATUS_COLOURS = {"ok": "#1b7f3b", "blocked": "#1f4e79", "alert": "#b3261e", "degraded": "#8a6d00"}
+__all__ = ["STATUS_COLOURS", "headline", "pipeline_html", "story_html", "table_html", "build_capstone_app"]
 _STATUS_WORDS = {"ok": "ok", "blocked": "attack blocked", "alert": "alert", "degraded": "degraded"}
 
 
@@ -27,12 +27,15 @@ def pipeline_html(report: ChainReport) -> str:
         colour = STATUS_COLOURS[stage.status]
         figure = html.escape(headline(stage))
         boxes.append(
-            f"<div class='pqfl-stage pqfl-stage-{stage.status} pqfl-stage-{stage.key}' title='{html.escape(stage.explanation)}' "
+            f"<div class='pqfl-stage pqfl-stage-{stage.status} pqfl-stage-{stage.key}' "
+            f"title='{html.escape(stage.explanation)}' "
             f"style='border:2px solid {colour};border-top:8px solid {colour};border-radius:6px;padding:6px 8px;"
             f"width:132px;min-height:92px;background:#fff;font-size:12px;line-height:1.3'>"
-            f"<div style='color:#555'>stage {stage.number}</div><div style='font-weight:700'>{html.escape(stage.name)}</div>"
+            f"<div style='color:#555'>stage {stage.number}</div>"
+            f"<div style='font-weight:700'>{html.escape(stage.name)}</div>"
             f"<div class='pqfl-stage-status' style='color:{colour};font-weight:700;margin-top:3px'>"
-            f"{html.escape(_STATUS_WORDS[stage.status])}</div><div style='color:#555;margin-top:2px'>{figure}</div></div>")
+            f"{html.escape(_STATUS_WORDS[stage.status])}</div>"
+            f"<div style='color:#555;margin-top:2px'>{figure}</div></div>")
     arrow = "<div style='align-self:center;font-size:20px;color:#888;padding:0 2px'>&rarr;</div>"
     legend = " ".join(f"<span style='color:{STATUS_COLOURS[s]};font-weight:700'>&#9632; {_STATUS_WORDS[s]}</span>"
                       for s in STATUSES)
@@ -62,7 +65,8 @@ def headline(stage: Stage) -> str:
     if stage.key == "clinical":
         return "emergency: " + ", ".join(f["emergency patients"]) if f["emergency patients"] else "no emergency"
     if stage.key == "harvest":
-        return "RSA copy read, ML-KEM copy sealed" if not f["ML-KEM + Ascon record read by attacker"] else "PQC copy read!"
+        sealed = not f["ML-KEM + Ascon record read by attacker"]
+        return "RSA copy read, ML-KEM copy sealed" if sealed else "PQC copy read!"
     return ""
 
 
@@ -79,52 +83,7 @@ def table_html(report: ChainReport) -> str:
     return html_table(list(table.columns), table.values.tolist(), "pqfl-cap-summary-table", font_size="13px")
 
 
-def plot_poisoning(report: ChainReport):
-    """Accuracy per round without attack, with FedAvg and with the robust aggregator (poisoning run)."""
-    import matplotlib.pyplot as plt
-
-    runs = report.details.get("fl", {})
-    if len(runs) < 2:
-        raise ValueError("this report has no poisoning comparison: run run_chain('poisoning')")
-    styles = {"clean": ("no attack (FedAvg)", "#777777", "s--"), "fedavg": ("poisoned, FedAvg", "#b3261e", "o-")}
-    fig, ax = plt.subplots(figsize=(6.4, 3.4))
-    for name, fl in runs.items():
-        label, colour, style = styles.get(name, (f"poisoned, {name}", "#1f4e79", "^-"))
-        ax.plot([r.round for r in fl.rounds], [r.accuracy for r in fl.rounds], style, color=colour, label=label)
-    ax.set_xticks([r.round for r in runs["fedavg"].rounds])
-    ax.set(title=f"Federated detector, {len(runs['fedavg'].poisoned_clients)} poisoned clients",
-           xlabel="round", ylabel="test accuracy", ylim=(0, 1))
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def plot_scenarios(reports: dict[str, ChainReport]):
-    """The scenario table as a coloured grid: scenarios down, stages across."""
-    import matplotlib.pyplot as plt
-    import numpy as np
-    from matplotlib.colors import ListedColormap
-
-    from ..capstone import scenario_table
-
-    table = scenario_table(reports)
-    codes = {s: i for i, s in enumerate(STATUSES)} | {"-": len(STATUSES)}
-    grid = table.apply(lambda col: col.map(codes)).to_numpy(dtype=float)
-    cmap = ListedColormap([STATUS_COLOURS[s] for s in STATUSES] + ["#eeeeee"])
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.6))
-    ax.imshow(grid, cmap=cmap, vmin=-0.5, vmax=len(STATUSES) + 0.5, aspect="auto")
-    for (i, j), value in np.ndenumerate(table.to_numpy()):
-        ax.text(j, i, value, ha="center", va="center", fontsize=8, color="white" if value != "-" else "#777777")
-    ax.set_xticks(range(len(table.columns)), [textwrap.fill(f"{i + 1} · {c}", 15) for i, c in enumerate(table.columns)],
-                  fontsize=8)
-    ax.set_yticks(range(len(table)), [SCENARIOS[k].title for k in table.index], fontsize=8)
-    ax.set_title("Which stage reacts to which attack")
-    fig.tight_layout()
-    return fig
-
-
-def build_capstone_app(report: ChainReport | None = None, *, fl_model: str = "tinyml",
-                       detector: str = "tinyml") -> widgets.Widget:
+def build_capstone_app(report: ChainReport | None = None, *, fl_model: str = "tinyml") -> widgets.Widget:
     """Scenario dropdown + Run -> pipeline diagram, what happened, per-stage table, and a quiz.
 
     ``report``: show this run first (e.g. the notebook's calm run) instead of running "calm" now.
@@ -158,7 +117,7 @@ def build_capstone_app(report: ChainReport | None = None, *, fl_model: str = "ti
         run.disabled = True
         pipeline.value = story.value = table.value = ""
         try:
-            result = run_chain(scenario.value, fl_model=fl_model, detector=detector, progress=on_progress)
+            result = run_chain(scenario.value, fl_model=fl_model, progress=on_progress)
         finally:
             run.disabled = False
         show(result)

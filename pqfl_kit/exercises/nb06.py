@@ -1,11 +1,13 @@
 """Exercises of notebook 06 (alert routing): grading, hints and reference solutions."""
 from __future__ import annotations
 
+from typing import Any
+
 from . import Exercise, register
 
 # The patient of exercise 06.1 (values a nurse would chart).
-NEWS2_PATIENT = dict(respiration_rate=23, spo2=94, systolic_bp=105, pulse=112, temperature=38.4,
-                     consciousness="A", on_oxygen=False)
+NEWS2_PATIENT: dict[str, Any] = dict(respiration_rate=23, spo2=94, systolic_bp=105, pulse=112, temperature=38.4,
+                                     consciousness="A", on_oxygen=False)
 
 
 def _number(text: str) -> float:

@@ -14,7 +14,7 @@ def _stage_numbers() -> list[int]:
     from ..capstone import SCENARIOS, STAGES
 
     order = list(STAGES)
-    return [order.index(SCENARIOS[name].catches) + 1 for name in ATTACKS]
+    return [order.index(str(SCENARIOS[name].catches)) + 1 for name in ATTACKS]
 
 
 def _numbers(text: str) -> list[int]:
@@ -66,7 +66,8 @@ def solution_choose_link(chsh: float, chsh_stderr: float, qber: float, final_key
 
 
 _LINK_CASES = [(2.83, 0.03, 0.0, 2000), (1.41, 0.05, 0.25, 0), (2.10, 0.05, 0.02, 900), (2.16, 0.05, 0.02, 900),
-               (2.23, 0.01, 0.03, 1500), (2.53, 0.01, 0.09, 1500), (2.43, 0.01, 0.03, 1500), (2.80, 0.04, 0.01, 255), (2.80, 0.04, 0.01, 256),
+               (2.23, 0.01, 0.03, 1500), (2.53, 0.01, 0.09, 1500), (2.43, 0.01, 0.03, 1500),
+               (2.80, 0.04, 0.01, 255), (2.80, 0.04, 0.01, 256),
                (2.5, 0.2, 0.03, 3000), (2.60, 0.02, 0.04, 1500)]
 
 

@@ -5,31 +5,49 @@ one device/patient, so the split is naturally non-IID. Models: "gru", "lstm" and
 Keras detectors of ``pqfl_kit.models.detectors`` (JAX backend); "logreg" is a numpy logistic
 regression with the same interface that needs no Keras (light processes, quick tests).
 
-A ``Learner`` has ``get_weights``/``set_weights`` (a list of numpy arrays, Keras order),
-``fit(x, y, epochs)`` and ``accuracy(x, y)``: that is all federated averaging needs.
+Every learner implements the kit's one detector interface (:class:`pqfl_kit.models.Detector`):
+``name``, ``score(x)`` (probabilities in [0, 1]), ``fit(x, y, epochs)`` and ``get_weights`` /
+``set_weights`` (a list of numpy arrays, Keras order: what federated averaging needs), plus
+``accuracy(x, y)`` for the round's test. Learners work on Z-scored windows, as the shards hold
+them; :meth:`FederatedData.deploy` puts the shipped Z-score in front, so that the trained model
+scores raw device windows (the capstone's ward does exactly that).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MODELS", "FederatedData", "make_federated_data", "make_learner", "NumpyLogReg", "KerasLearner"]
+from pqfl_kit import SEED, traffic
+from pqfl_kit.limits import whole
+from pqfl_kit.models.interface import Detector, Standardized, probabilities
+
+__all__ = ["MODELS", "FederatedData", "make_federated_data", "make_learner", "NumpyLogReg", "KerasLearner",
+           "WINDOW"]
 
 MODELS = ("gru", "lstm", "tinyml", "logreg")
+WINDOW = 20  # steps per window: one packet of the ward (pqfl_kit.hospital.ward), so its windows fit the model
 
 
 @dataclass(frozen=True)
 class FederatedData:
     """Per-client training shards (one device/patient each: non-IID) and a pooled test set.
 
-    Windows are Z-scored (paper Eq. 3) with statistics fitted on the training windows; a real
-    deployment would ship that normalization with the initial model.
+    Windows are Z-scored (paper Eq. 3) with ``standardizer``, fitted on the training windows; a
+    real deployment would ship that normalization with the initial model.
     """
 
     shards: list[tuple[np.ndarray, np.ndarray]]
     x_test: np.ndarray
     y_test: np.ndarray
+    standardizer: traffic.Standardizer | None = None
+
+    def deploy(self, model: Detector) -> Standardized:
+        """``model`` (trained on these Z-scored shards) as a detector of raw device windows."""
+        if self.standardizer is None:
+            raise ValueError("this FederatedData has no standardizer: build it with make_federated_data().")
+        return Standardized(model, self.standardizer)
 
     @property
     def steps(self) -> int:
@@ -45,15 +63,15 @@ class FederatedData:
 
 
 def make_federated_data(n_clients: int, windows_per_client: int = 200, *, test_fraction: float = 0.2,
-                        difficulty: float = 0.5, seed: int = 0) -> FederatedData:
-    """Traffic of ``n_clients`` devices from :func:`pqfl_kit.traffic.generate`; device k is client k."""
-    from pqfl_kit import traffic
+                        difficulty: float = 0.5, seed: int = SEED) -> FederatedData:
+    """Traffic of ``n_clients`` devices from :func:`pqfl_kit.traffic.generate`; device k is client k.
 
-    if not isinstance(n_clients, (int, np.integer)) or n_clients < 1:
-        raise ValueError("n_clients must be a whole number >= 1.")
-    if windows_per_client < 10:
-        raise ValueError("windows_per_client must be >= 10.")
-    data = traffic.generate(int(n_clients), int(windows_per_client), difficulty=difficulty, seed=seed)
+    Windows of ``WINDOW`` (20) steps, the ward's packets. Limits: ``1 <= n_clients <=
+    traffic.MAX_DEVICES``, ``10 <= windows_per_client <= traffic.MAX_WINDOWS_PER_DEVICE``.
+    """
+    n_clients = whole("n_clients", n_clients, 1, traffic.MAX_DEVICES)
+    windows_per_client = whole("windows_per_client", windows_per_client, 10, traffic.MAX_WINDOWS_PER_DEVICE)
+    data = traffic.generate(n_clients, windows_per_client, window=WINDOW, difficulty=difficulty, seed=seed)
     rng = np.random.default_rng(seed)
     train_idx, test_idx = [], []
     for d in range(n_clients):
@@ -65,13 +83,15 @@ def make_federated_data(n_clients: int, windows_per_client: int = 200, *, test_f
     x = scaler.transform(data.X)
     y = data.y.astype(np.float32)
     test = np.concatenate(test_idx)
-    return FederatedData([(x[i], y[i]) for i in train_idx], x[test], y[test])
+    return FederatedData([(x[i], y[i]) for i in train_idx], x[test], y[test], scaler)
 
 
 class NumpyLogReg:
     """Logistic regression on the flattened window, trained by minibatch SGD (numpy only)."""
 
-    def __init__(self, steps: int, features: int, seed: int = 0, lr: float = 0.1, batch_size: int = 32):
+    name = "logreg"
+
+    def __init__(self, steps: int, features: int, seed: int = SEED, lr: float = 0.1, batch_size: int = 32):
         rng = np.random.default_rng(seed)
         self.w = (rng.normal(0, 0.01, size=(steps * features, 1))).astype(np.float32)
         self.b = np.zeros((1,), dtype=np.float32)
@@ -80,14 +100,19 @@ class NumpyLogReg:
     def get_weights(self) -> list[np.ndarray]:
         return [self.w.copy(), self.b.copy()]
 
-    def set_weights(self, weights: list[np.ndarray]) -> None:
+    def set_weights(self, weights: Sequence[np.ndarray]) -> None:
         self.w, self.b = (np.array(weights[0], dtype=np.float32), np.array(weights[1], dtype=np.float32))
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        """Anomaly probabilities in [0, 1] for Z-scored windows."""
+        return self._proba(np.asarray(x, dtype=np.float32))
 
     def _proba(self, x: np.ndarray) -> np.ndarray:
         z = x.reshape(len(x), -1) @ self.w[:, 0] + self.b[0]
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     def fit(self, x: np.ndarray, y: np.ndarray, epochs: int = 1) -> None:
+        """Minibatch SGD on the log loss, ``epochs`` passes in a seeded random order."""
         flat = x.reshape(len(x), -1)
         for _ in range(epochs):
             order = self.rng.permutation(len(y))
@@ -104,7 +129,7 @@ class NumpyLogReg:
 class KerasLearner:
     """A compiled Keras binary classifier wrapped in the ``Learner`` interface."""
 
-    def __init__(self, model, batch_size: int = 32):
+    def __init__(self, model, batch_size: int = 32, name: str = "keras"):
         import keras
 
         class _SyncCallbacks(keras.callbacks.Callback):
@@ -116,14 +141,18 @@ class KerasLearner:
             def on_train_batch_end(self, batch, logs=None):
                 return None
 
-        self.model, self.batch_size = model, batch_size
+        self.model, self.batch_size, self.name = model, batch_size, name
         self._callbacks = [_SyncCallbacks()]
 
     def get_weights(self) -> list[np.ndarray]:
         return [np.asarray(w) for w in self.model.get_weights()]
 
-    def set_weights(self, weights: list[np.ndarray]) -> None:
-        self.model.set_weights(weights)
+    def set_weights(self, weights: Sequence[np.ndarray]) -> None:
+        self.model.set_weights(list(weights))
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        """Anomaly probabilities in [0, 1] for Z-scored windows."""
+        return probabilities(self.model.predict(np.asarray(x, dtype=np.float32), batch_size=512, verbose=0))
 
     def fit(self, x: np.ndarray, y: np.ndarray, epochs: int = 1) -> None:
         # each client starts from a fresh optimizer state, as on its own device
@@ -134,8 +163,7 @@ class KerasLearner:
                        callbacks=self._callbacks)
 
     def accuracy(self, x: np.ndarray, y: np.ndarray) -> float:
-        p = np.asarray(self.model.predict(x, batch_size=512, verbose=0)).reshape(-1)
-        return float(np.mean((p >= 0.5) == y))
+        return float(np.mean((self.score(x) >= 0.5) == y))
 
 
 def _keras_model(name: str, steps: int, features: int, seed: int):
@@ -144,10 +172,10 @@ def _keras_model(name: str, steps: int, features: int, seed: int):
     return build_model(name, steps, features, seed=seed, learning_rate=5e-3)
 
 
-def make_learner(model: str, steps: int, features: int, seed: int = 0):
-    """A fresh learner for ``model`` (one of ``MODELS``), seeded."""
+def make_learner(model: str, steps: int, features: int, seed: int = SEED) -> NumpyLogReg | KerasLearner:
+    """A fresh learner for ``model`` (one of ``MODELS``), seeded; it implements ``models.Detector``."""
     if model not in MODELS:
         raise ValueError(f"Unknown model {model!r}; choose one of {list(MODELS)}.")
     if model == "logreg":
         return NumpyLogReg(steps, features, seed=seed)
-    return KerasLearner(_keras_model(model, steps, features, seed))
+    return KerasLearner(_keras_model(model, steps, features, seed), name=model)

@@ -6,7 +6,7 @@
 * :mod:`.cds`: clinical decision support, eq. 10 with NEWS2 (RCP 2017) as reference weights.
 * :mod:`.ehr`: the SQLite EHR log (WAL file or in memory): observations, alerts, quarantine, audit.
 * :mod:`.gateway`: Algorithm 3 per packet, anti-replay window, quarantine, notifications.
-* :mod:`.stream`: simulated patients and devices for the notebook and the benchmark.
+* :mod:`.ward`: simulated patients and devices for the notebook and the benchmark.
 
 Nothing heavy is imported here (no Keras/TensorFlow/JAX/Qiskit).
 """

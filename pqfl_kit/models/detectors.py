@@ -17,8 +17,10 @@ Public API (the federated-learning and hospital layers rely on it):
 * ``build_model(arch, window, n_features, optimizer=...)`` -> a compiled ``keras.Model``; build it
   once and reuse it with ``get_weights``/``set_weights`` (FedAvg): repeated ``fit`` calls on the
   same model reuse its compiled JAX step, which is what makes many short trainings fast.
-* ``train_detector(arch, train, val, ...)`` -> :class:`Detector`, whose ``score(windows)`` takes
-  raw (unscaled) windows and returns anomaly scores in [0, 1].
+* ``train_detector(arch, train, val, ...)`` -> :class:`KerasDetector`, which implements the kit's
+  one detector interface (:class:`pqfl_kit.models.interface.Detector`): ``score(windows)`` takes
+  raw (unscaled) windows and returns anomaly scores in [0, 1]; ``fit``, ``get_weights`` and
+  ``set_weights`` train it further and expose what FedAvg averages.
 * ``evaluate(detector, test)`` -> :class:`Metrics` (overall and per anomaly kind).
 
 Model size: the bytes of the deployable artifact (parameters as float32, or the ``.tflite``
@@ -52,7 +54,7 @@ from pqfl_kit.limits import real, whole
 from pqfl_kit.traffic import Standardizer, TrafficDataset
 
 __all__ = ["ARCHITECTURES", "OPTIMIZERS", "PAPER", "build_model", "train_detector", "evaluate",
-           "Detector", "Metrics", "comparison_table", "free_backend_memory", "parameter_bytes",
+           "KerasDetector", "Metrics", "comparison_table", "free_backend_memory", "parameter_bytes",
            "seed_everything", "MAX_WINDOW", "MAX_FEATURES", "MAX_UNITS", "MAX_BATCH_SIZE", "MAX_EPOCHS",
            "MAX_UNROLL_WINDOW", "MAX_PARAMETERS", "MAX_ACTIVATIONS"]
 
@@ -220,7 +222,7 @@ class _Progress(keras.callbacks.Callback):
         if self.bar is not None:
             self.bar.update(1)
             self.bar.set_postfix(val_acc=f"{logs.get('val_accuracy', float('nan')):.3f}")
-        else:
+        elif self.report is not None:
             self.report(epoch + 1, self.epochs, logs)
 
     def on_train_end(self, logs=None):
@@ -229,8 +231,12 @@ class _Progress(keras.callbacks.Callback):
 
 
 @dataclass
-class Detector:
-    """A trained detector: the Keras model plus the Standardizer fitted on its training data."""
+class KerasDetector:
+    """A trained Keras detector: the model plus the Standardizer fitted on its training data.
+
+    Implements :class:`pqfl_kit.models.interface.Detector` on raw windows (the standardizer is
+    part of the detector, not of its weights).
+    """
 
     model: keras.Model
     standardizer: Standardizer
@@ -249,9 +255,29 @@ class Detector:
             raise ValueError(f"expected windows shaped (n, {self.window}, {len(self.features)}), got {X.shape}.")
         return self.standardizer.transform(X)
 
+    @property
+    def name(self) -> str:
+        return self.arch
+
     def score(self, windows) -> np.ndarray:
         """Anomaly scores in [0, 1] for raw windows: shape (n, window, features), or one window."""
         return self.model.predict(self._inputs(windows), verbose=0, batch_size=512).reshape(-1)
+
+    def fit(self, windows: np.ndarray, labels: np.ndarray, epochs: int = 1) -> None:
+        """Train further on raw labelled windows (1 = anomalous), standardized like the training data.
+
+        Limit: ``1 <= epochs <= MAX_EPOCHS`` (500).
+        """
+        epochs = whole("epochs", epochs, 1, MAX_EPOCHS)
+        y = np.asarray(labels, dtype=np.float32).reshape(-1)
+        self.model.fit(self._inputs(windows), y, epochs=epochs, batch_size=128, verbose=0, shuffle=True)
+
+    def get_weights(self) -> list[np.ndarray]:
+        """The model's weights in Keras order (what FedAvg averages)."""
+        return [np.asarray(w) for w in self.model.get_weights()]
+
+    def set_weights(self, weights) -> None:
+        self.model.set_weights(list(weights))
 
     def score_scaled(self, X: np.ndarray) -> np.ndarray:
         """Scores for windows that are already standardized (used by explanations)."""
@@ -275,7 +301,7 @@ class Detector:
 def train_detector(arch: str, train: TrafficDataset, val: TrafficDataset, *, optimizer: str = "adam",
                    epochs: int = 20, batch_size: int = 128, patience: int = 5, learning_rate: float = 3e-3,
                    seed: int = SEED, progress: bool | Callable[[int, int, dict], None] = False,
-                   model: keras.Model | None = None) -> Detector:
+                   model: keras.Model | None = None) -> KerasDetector:
     """Fit the Z-score standardizer on ``train`` and train one model with early stopping.
 
     Early stopping watches the validation loss and restores the best weights. ``progress``:
@@ -331,7 +357,7 @@ def train_detector(arch: str, train: TrafficDataset, val: TrafficDataset, *, opt
                     callbacks=callbacks, verbose=0, shuffle=True)
     seconds = time.perf_counter() - start
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
-    return Detector(model, scaler, arch, optimizer, tuple(train.features), train.window, history, seconds)
+    return KerasDetector(model, scaler, arch, optimizer, tuple(train.features), train.window, history, seconds)
 
 
 @dataclass(frozen=True)
@@ -382,7 +408,7 @@ def free_backend_memory() -> int:
     return max(0, (before - psutil.Process().memory_info().rss) >> 20)
 
 
-def evaluate(detector: Detector, test: TrafficDataset, threshold: float = 0.5) -> Metrics:
+def evaluate(detector: KerasDetector, test: TrafficDataset, threshold: float = 0.5) -> Metrics:
     """Accuracy, precision, recall, F1, ROC-AUC and confusion matrix on held-out windows.
 
     Limit: ``threshold`` strictly between 0 and 1.
@@ -404,7 +430,8 @@ def evaluate(detector: Detector, test: TrafficDataset, threshold: float = 0.5) -
                    auc, skm.confusion_matrix(y, pred, labels=[0, 1]), per_kind, threshold, scores, y)
 
 
-def comparison_table(results: dict[tuple[str, str], tuple[Detector, Metrics]], *, artifact_bytes: dict | None = None):
+def comparison_table(results: dict[tuple[str, str], tuple[KerasDetector, Metrics]], *,
+                     artifact_bytes: dict | None = None):
     """The paper's figures next to the kit's (pandas DataFrame), one row per model.
 
     ``results`` maps (arch, optimizer) to (detector, test metrics); only Adam rows are compared

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pqfl_kit import SEED
+from pqfl_kit.limits import whole
 from pqfl_kit.traffic import TrafficDataset
 
 __all__ = ["Explanation", "explain_window", "plot_explanation"]
@@ -69,8 +70,7 @@ def explain_window(detector, window: np.ndarray, background: TrafficDataset, *, 
     x = np.asarray(window, dtype=np.float32)
     if x.shape != (detector.window, len(detector.features)):
         raise ValueError(f"expected one window shaped ({detector.window}, {len(detector.features)}), got {x.shape}.")
-    if not isinstance(block, (int, np.integer)) or not 1 <= block <= detector.window:
-        raise ValueError(f"block must be a whole number between 1 and {detector.window}, got {block!r}.")
+    block = whole("block", block, 1, detector.window)
     normal = background.X[background.y == 0]
     if len(normal) == 0:
         raise ValueError("the background data holds no normal windows.")

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from pqfl_kit.hospital.gateway import Delivered
-from pqfl_kit.hospital.stream import (
+from pqfl_kit.hospital.ward import (
     Scenario,
     clinician_pages,
     fatigue_curve,
@@ -43,7 +43,7 @@ def test_events_change_the_vitals_and_the_scores(scorer):
     assert events.vitals[last]["consciousness"] == "C"
     fault = np.flatnonzero((events.patient == 2) & (events.minute >= 40) & (events.minute < 70))
     assert all(events.kind[i] == "sensor_fault" and events.vitals[i]["spo2"] == 0 for i in fault)
-    calm.scores, events.scores = scorer(calm.windows), scorer(events.windows)
+    calm.scores, events.scores = scorer.score(calm.windows), scorer.score(events.windows)
     assert events.scores[worse].mean() > calm.scores[worse].mean() + 0.2  # the detector sees it
 
 
@@ -58,6 +58,23 @@ def test_attacks_are_quarantined_and_the_invariant_holds(scorer, link):
     assert c["received"] == len(run.outcomes) == c["delivered"] + c["quarantined"]
     assert run.gateway.ehr.counts()["observations"] == c["delivered"] == len(ward.patient) - \
         sum(1 for a in run.attack if a == "tampered")
+
+
+def test_the_ward_scorer_is_a_detector_and_a_plain_function_also_works(scorer):
+    from pqfl_kit.models import Detector
+
+    assert isinstance(scorer, Detector) and scorer.name == "logistic"
+    ward = simulate_ward(Scenario(minutes=20, seed=4))
+    scores = scorer.score(ward.windows)
+    assert scores.shape == (len(ward.patient),) and np.all((scores >= 0) & (scores <= 1))
+    weights = scorer.get_weights()
+    scorer.set_weights([w * 0 for w in weights])  # all-zero weights: every window scores 0.5
+    np.testing.assert_allclose(scorer.score(ward.windows), 0.5)
+    scorer.set_weights(weights)
+    np.testing.assert_allclose(scorer.score(ward.windows), scores)
+    again = simulate_ward(Scenario(minutes=20, seed=4))
+    run_ward(again, lambda windows: np.full(len(windows), 2.0))  # a plain function; clipped to [0, 1]
+    assert np.all(again.scores == 1.0)
 
 
 def test_fatigue_curve_and_recommendation(scorer):
@@ -99,7 +116,8 @@ def test_app_reacts_and_never_shows_a_traceback(scorer):
     one("pqfl-tau-med").value = 0.1
     assert alerts() > before
     one("pqfl-tau-med").value = 0.95
-    assert "pqfl-msg-error" in one("pqfl-hospital-status").value and "tau_med &lt; tau_high" in one("pqfl-hospital-status").value
+    status = one("pqfl-hospital-status").value
+    assert "pqfl-msg-error" in status and "tau_med &lt; tau_high" in status
     one("pqfl-tau-med").value = 0.3
     one("pqfl-recommend").click()
     assert "pqfl-msg-ok" in one("pqfl-hospital-status").value

@@ -12,7 +12,9 @@ a notebook:
    are the kit's stand-ins: a per-patient baseline, coupled to SpO2 and pulse.
 2. :func:`fit_detector` trains a detector on separate traffic (``"tinyml"``: the kit's Keras
    TinyML model from :mod:`pqfl_kit.models`; ``"logistic"``: scikit-learn logistic regression,
-   for quick tests); every device scores its own windows (paper Algorithm 1 step 4).
+   for quick tests); both implement the kit's one detector interface,
+   :class:`pqfl_kit.models.Detector`, so the federated model of notebook 05 can score the ward
+   too (notebook 07). Every device scores its own windows (paper Algorithm 1 step 4).
 3. :func:`run_ward` seals each packet (E91-keyed AES-256-GCM records or the Ascon PQC channel),
    lets an attacker tamper with a fraction of packets or replay captured ones, feeds everything
    to a :class:`~pqfl_kit.hospital.gateway.Gateway`, and keeps the ground truth so the
@@ -21,23 +23,27 @@ a notebook:
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from pqfl_kit import SEED
+from pqfl_kit import SEED, traffic
+from pqfl_kit.limits import real, whole
+from pqfl_kit.models.interface import Detector, probabilities
 
 from .ehr import EHR
 from .gateway import Delivered, Gateway
 from .packets import aes_link, channel_link
 from .priority import Thresholds
 
-__all__ = ["Scenario", "Ward", "WardRun", "simulate_ward", "fit_detector", "run_ward", "fatigue_curve",
-           "recommend_thresholds", "clinician_pages", "PACKETS_PER_HOUR", "START"]
+__all__ = ["Scenario", "Ward", "WardRun", "simulate_ward", "fit_detector", "LogisticDetector", "run_ward",
+           "score_ward", "fatigue_curve", "recommend_thresholds", "clinician_pages", "PACKETS_PER_HOUR", "START",
+           "WINDOW"]
 
 PACKETS_PER_HOUR = 60  # one packet (a 20-sample window) per patient per minute
 START = 1_798_790_400.0  # 2027-01-01 08:00 UTC, the simulated ward's first minute
+WINDOW = 20  # samples per packet (= pqfl_kit.fl.task.WINDOW: the federated model scores these windows)
 _CLINICAL_KINDS = {"physiological", "deterioration"}
 
 
@@ -56,14 +62,11 @@ class Scenario:
     seed: int = SEED
 
     def __post_init__(self) -> None:
-        for name, low, high in (("n_patients", 3, 50), ("minutes", 10, 24 * 60)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}.")
-        for name in ("tamper_rate", "anomaly_rate"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 0.5:
-                raise ValueError(f"{name} must be a fraction from 0 to 0.5, got {value!r}.")
+        whole("n_patients", self.n_patients, 3, 50)
+        whole("minutes", self.minutes, 10, 24 * 60)
+        whole("seed", self.seed, 0)
+        real("tamper_rate", self.tamper_rate, 0.0, 0.5)
+        real("anomaly_rate", self.anomaly_rate, 0.0, 0.5)
         for name in ("replay_attack", "sensor_fault", "deterioration"):
             if not isinstance(getattr(self, name), bool):
                 raise TypeError(f"{name} must be True or False.")
@@ -93,31 +96,20 @@ class Ward:
 
 
 def _col(name: str) -> int:
-    from pqfl_kit.traffic import FEATURES
-
-    return FEATURES.index(name)
+    return traffic.FEATURES.index(name)
 
 
-def simulate_ward(scenario: Scenario | None = None) -> Ward:
-    """Draw the ward's traffic and vitals and inject the scenario's clinical and device events."""
-    from pqfl_kit import traffic
-
-    sc = scenario or Scenario()
-    data = traffic.generate(sc.n_patients, sc.minutes, window=20, anomaly_rate=sc.anomaly_rate,
-                            difficulty=0.3, seed=sc.seed)
+def _inject_events(sc: Scenario, data: traffic.TrafficDataset, minute: np.ndarray):
+    """The scenario's events in the windows: returns (windows, kind, progress, true SpO2)."""
     X = data.X.copy()
     kind = data.kind.astype(object).copy()
-    rng = np.random.default_rng([sc.seed, 6])
-    rr_base = rng.uniform(13, 18, sc.n_patients)
-    temp_base = rng.uniform(36.4, 37.1, sc.n_patients)
-    minute = (data.start // 20).astype(int)
     hr, spo2, sbp = _col("heart_rate"), _col("spo2"), _col("bp_sys")
     progress = np.zeros(len(X))
     if sc.deterioration:  # patient 1, last hour: a sepsis-like trend (cf. NEWS2 escalation)
         rows = np.flatnonzero((data.device == 1) & (minute >= sc.minutes - 60))
         ramp = np.linspace(0.05, 1.0, len(rows))
         progress[rows] = ramp
-        steps = np.linspace(0, 1, 20)[None, :]
+        steps = np.linspace(0, 1, WINDOW)[None, :]
         X[rows, :, hr] += (45 * ramp[:, None]) * (0.9 + 0.1 * steps)
         X[rows, :, sbp] -= (38 * ramp[:, None]) * (0.9 + 0.1 * steps)
         X[rows, :, spo2] -= (8 * ramp[:, None]) * (0.9 + 0.1 * steps)
@@ -127,53 +119,97 @@ def simulate_ward(scenario: Scenario | None = None) -> Ward:
         rows = np.flatnonzero((data.device == 2) & (minute >= 40) & (minute < 70))
         X[rows, 10:, spo2] = 0.0
         kind[rows] = "sensor_fault"
-    vitals = []
+    return X, kind, progress, true_spo2
+
+
+def _vitals(sc: Scenario, X: np.ndarray, device: np.ndarray, progress: np.ndarray, true_spo2: np.ndarray) -> list[dict]:
+    """Each packet's vitals at bedside-monitor resolution (whole numbers, 0.1 C)."""
+    rng = np.random.default_rng([sc.seed, 6])
+    rr_base = rng.uniform(13, 18, sc.n_patients)
+    temp_base = rng.uniform(36.4, 37.1, sc.n_patients)
+    hr, spo2, sbp = _col("heart_rate"), _col("spo2"), _col("bp_sys")
     noise = rng.normal(0, 1, (len(X), 2))
+    vitals = []
     for i in range(len(X)):
-        p, last = int(data.device[i]), X[i, -1]
+        p, last = int(device[i]), X[i, -1]
         sat = float(np.clip(last[spo2], 0, 100))  # what the probe reports
         breathing_sat = float(np.clip(true_spo2[i], 0, 100))  # a faulty probe does not change the breathing
         rr = rr_base[p] + 0.8 * max(0.0, 96 - max(breathing_sat, 70)) + 0.12 * max(0.0, last[hr] - 90) \
             + 0.7 * noise[i, 0] + 9 * progress[i]
-        vitals.append({  # at the resolution a bedside monitor reports: whole numbers, 0.1 C
+        vitals.append({
             "respiration_rate": float(round(rr)), "spo2": float(round(sat)),
             "systolic_bp": float(round(last[sbp])), "pulse": float(round(last[hr])),
             "temperature": round(float(temp_base[p] + 0.1 * noise[i, 1] + 2.0 * progress[i]), 1),
             "consciousness": "C" if progress[i] > 0.85 else "A",
         })
+    return vitals
+
+
+def simulate_ward(scenario: Scenario | None = None) -> Ward:
+    """Draw the ward's traffic and vitals and inject the scenario's clinical and device events."""
+    sc = scenario or Scenario()
+    data = traffic.generate(sc.n_patients, sc.minutes, window=WINDOW, anomaly_rate=sc.anomaly_rate,
+                            difficulty=0.3, seed=sc.seed)
+    minute = (data.start // WINDOW).astype(int)
+    X, kind, progress, true_spo2 = _inject_events(sc, data, minute)
+    vitals = _vitals(sc, X, data.device, progress, true_spo2)
     order = np.lexsort((data.device, minute))  # time order, patients interleaved
     return Ward(sc, data.device[order].astype(int), minute[order], X[order], [vitals[i] for i in order],
                 np.asarray(kind[order], dtype=str))
 
 
-def fit_detector(kind: str = "tinyml", *, seed: int = SEED, epochs: int = 8) -> Callable[[np.ndarray], np.ndarray]:
-    """Train an anomaly detector on separate generated traffic; returns ``windows -> scores``.
+class LogisticDetector:
+    """scikit-learn logistic regression on the flattened, Z-scored window (a quick ward scorer).
+
+    Implements :class:`pqfl_kit.models.Detector` on raw windows; its weights are the
+    coefficients and the intercept. ``fit`` solves to convergence (``epochs`` is not used).
+    """
+
+    name = "logistic"
+
+    def __init__(self, standardizer: traffic.Standardizer, C: float = 0.5):
+        from sklearn.linear_model import LogisticRegression
+
+        self.standardizer, self.model = standardizer, LogisticRegression(max_iter=2000, C=C)
+
+    def _flat(self, windows: np.ndarray) -> np.ndarray:
+        x = self.standardizer.transform(np.asarray(windows, dtype=np.float32))
+        return x.reshape(len(x), -1)
+
+    def fit(self, windows: np.ndarray, labels: np.ndarray, epochs: int = 1) -> None:
+        self.model.fit(self._flat(windows), np.asarray(labels).reshape(-1))
+
+    def score(self, windows: np.ndarray) -> np.ndarray:
+        return probabilities(self.model.predict_proba(self._flat(windows))[:, 1])
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [self.model.coef_.copy(), self.model.intercept_.copy()]
+
+    def set_weights(self, weights: Sequence[np.ndarray]) -> None:
+        self.model.coef_, self.model.intercept_ = np.array(weights[0]), np.array(weights[1])
+        self.model.classes_ = np.array([0, 1])
+
+
+def fit_detector(kind: str = "tinyml", *, seed: int = SEED, epochs: int = 8) -> Detector:
+    """Train an anomaly detector on separate generated traffic; it scores raw ward windows.
 
     ``"tinyml"`` is the kit's TinyML model (:func:`pqfl_kit.models.detectors.train_detector`,
     a few seconds on 2 cores); ``"logistic"`` a scikit-learn logistic regression on the
-    standardized windows (well under a second, for tests and benchmarks).
+    standardized windows (well under a second, for tests and benchmarks). Both implement
+    :class:`pqfl_kit.models.Detector`.
     """
-    from pqfl_kit import traffic
-
     if kind not in ("tinyml", "logistic"):
         raise ValueError(f"detector kind must be 'tinyml' or 'logistic', got {kind!r}.")
-    data = traffic.generate(8, 150, window=20, anomaly_rate=0.35, difficulty=0.3, seed=seed + 1)
+    seed = whole("seed", seed, 0)
+    data = traffic.generate(8, 150, window=WINDOW, anomaly_rate=0.35, difficulty=0.3, seed=seed + 1)
     train, val, _ = traffic.split(data, test_size=0.1, val_size=0.15, seed=seed)
     if kind == "tinyml":
         from pqfl_kit.models.detectors import train_detector
 
-        detector = train_detector("tinyml", train, val, epochs=epochs, seed=seed)
-        return lambda windows: np.clip(detector.score(windows), 0.0, 1.0).astype(float)
-    from sklearn.linear_model import LogisticRegression
-
-    scaler = traffic.Standardizer().fit(train)
-    model = LogisticRegression(max_iter=2000, C=0.5).fit(scaler.transform(train).reshape(len(train), -1), train.y)
-
-    def score(windows: np.ndarray) -> np.ndarray:
-        flat = scaler.transform(np.asarray(windows, dtype=np.float32))
-        return model.predict_proba(flat.reshape(len(flat), -1))[:, 1].astype(float)
-
-    return score
+        return train_detector("tinyml", train, val, epochs=epochs, seed=seed)
+    detector = LogisticDetector(traffic.Standardizer().fit(train))
+    detector.fit(train.X, train.y)
+    return detector
 
 
 @dataclass
@@ -194,17 +230,20 @@ class WardRun:
         return counts
 
 
-def run_ward(ward: Ward, scorer: Callable[[np.ndarray], np.ndarray] | None = None, *,
-             thresholds: Thresholds | None = None, ehr: EHR | None = None, on_alert=None) -> WardRun:
-    """Seal the ward's packets, let the scenario's attacker act, and run them through a gateway."""
-    sc = ward.scenario
-    if ward.scores is None:
-        if scorer is None:
-            raise ValueError("the ward has no anomaly scores yet: pass scorer=fit_detector(...)")
-        ward.scores = np.clip(np.asarray(scorer(ward.windows), dtype=float), 0.0, 1.0)
-    rng = np.random.default_rng([sc.seed, 7])
-    clock = [START]
-    gateway = Gateway(ehr, thresholds=thresholds, clock=lambda: clock[0], on_alert=on_alert, keep_recent=400)
+def score_ward(ward: Ward, scorer: Detector | Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Every device scores its own windows (Algorithm 1 step 4): ``ward.scores``, in [0, 1].
+
+    ``scorer``: any :class:`pqfl_kit.models.Detector` on raw windows (``fit_detector(...)``, or
+    the federated model behind its Z-score, ``FederatedData.deploy(model)``), or a plain
+    function ``windows -> scores``.
+    """
+    score = scorer.score if isinstance(scorer, Detector) else scorer
+    ward.scores = probabilities(score(ward.windows))
+    return ward.scores
+
+
+def _register_devices(sc: Scenario, gateway: Gateway) -> list:
+    """One sender per bedside device, its link registered at the gateway."""
     senders = []
     for p in range(sc.n_patients):
         device, patient = f"bed{p + 1}-monitor", f"patient-{p + 1}"
@@ -214,8 +253,29 @@ def run_ward(ward: Ward, scorer: Callable[[np.ndarray], np.ndarray] | None = Non
             sender, link = channel_link(device, patient, seed=sc.seed + p)
         gateway.register(link)
         senders.append(sender)
+    return senders
+
+
+def run_ward(ward: Ward, scorer: Detector | Callable[[np.ndarray], np.ndarray] | None = None, *,
+             thresholds: Thresholds | None = None, ehr: EHR | None = None, on_alert=None) -> WardRun:
+    """Seal the ward's packets, let the scenario's attacker act, and run them through a gateway.
+
+    ``scorer`` (see :func:`score_ward`) is needed only while ``ward.scores`` is still empty.
+    """
+    sc = ward.scenario
+    scores = ward.scores
+    if scores is None:
+        if scorer is None:
+            raise ValueError("the ward has no anomaly scores yet: pass scorer=fit_detector(...)")
+        scores = score_ward(ward, scorer)
+    rng = np.random.default_rng([sc.seed, 7])
+    clock = [START]
+    gateway = Gateway(ehr, thresholds=thresholds, clock=lambda: clock[0], on_alert=on_alert, keep_recent=400)
+    senders = _register_devices(sc, gateway)
     captured: list[tuple[int, bytes]] = []
-    outcomes, attack, source = [], [], []
+    outcomes: list = []
+    attack: list[str] = []
+    source: list[int] = []
 
     def deliver(frame: bytes, label: str, row: int, minute: int) -> None:
         clock[0] = START + 60.0 * minute + 1.0
@@ -225,7 +285,7 @@ def run_ward(ward: Ward, scorer: Callable[[np.ndarray], np.ndarray] | None = Non
 
     for row in range(len(ward.patient)):
         p, minute = int(ward.patient[row]), int(ward.minute[row])
-        frame = senders[p].packet(START + 60.0 * minute, float(ward.scores[row]), ward.vitals[row])
+        frame = senders[p].packet(START + 60.0 * minute, float(scores[row]), ward.vitals[row])
         label = ""
         if sc.tamper_rate and rng.random() < sc.tamper_rate:  # flip one bit of the protected body
             b = bytearray(frame)
