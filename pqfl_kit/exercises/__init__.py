@@ -144,7 +144,7 @@ def check(exercise_id: str, answer: Any) -> CheckResult:
     except NotImplementedError:
         return CheckResult(exercise_id, NOT_DONE,
                            f"replace the `raise NotImplementedError` with your code. Hint: {exercise.hint}")
-    except Exception as error:  # the learner's code failed: say how, no traceback
+    except Exception as error:  # noqa: BLE001 - the learner's code failed: say how, no traceback
         if exercise.kind == "value":
             return CheckResult(exercise_id, WRONG, f"{error}. Hint: {exercise.hint}")
         return CheckResult(exercise_id, WRONG,

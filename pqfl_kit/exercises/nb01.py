@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import math
 
+from ..threats import grover_optimal_iterations
 from . import Exercise, register, whole_number
 
 
 # 01.1 ---------------------------------------------------------------------------------
 def _grade_grover_iterations(answer) -> tuple[bool, str]:
-    from ..threats import grover_optimal_iterations
-
     expected = grover_optimal_iterations(4)
     if whole_number(answer) == expected:
         return True, f"{expected} iterations: floor(pi/4 * sqrt(16)) = {expected}, success ~96%."
@@ -18,7 +17,8 @@ def _grade_grover_iterations(answer) -> tuple[bool, str]:
 
 register(Exercise(
     id="01.1", title="Grover's best stopping point", kind="value", parse=whole_number,
-    question="A 4-qubit Grover search looks for 1 key among 16. How many iterations give the highest success probability?",
+    question=("A 4-qubit Grover search looks for 1 key among 16. How many iterations give the highest "
+              "success probability?"),
     grade=_grade_grover_iterations, solution=3,
     hint="k = floor(pi/4 * sqrt(N)) with N = 2^4; or read the peak of the curve."))
 

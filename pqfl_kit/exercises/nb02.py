@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
+from ..pqc import ascon
+from ..pqc.channel import HEADER_SIZE, OVERHEAD
 from . import Exercise, register, whole_number
 
 
 # 02.1 ---------------------------------------------------------------------------------
 def _grade_overhead(answer) -> tuple[bool, str]:
-    from ..pqc.channel import HEADER_SIZE, OVERHEAD
-
     if whole_number(answer) == OVERHEAD:
         return True, f"{HEADER_SIZE}-byte header + 16-byte Ascon tag = {OVERHEAD} bytes per packet."
     return False, f"{answer} bytes is not what a sealed packet adds."
@@ -30,8 +32,6 @@ def solution_recover_reading(ciphertext_a: bytes, ciphertext_b: bytes, known_a: 
 
 
 def _grade_recover(fn) -> tuple[bool, str]:
-    from ..pqc import ascon
-
     cases = [(b"HR=072 SpO2=98 ", b"HR=131 SpO2=85 "), (b"T=36.9C", b"T=39.4C"), (b"BP 120/80", b"BP 190/11")]
     for known, secret in cases:
         key, nonce = os.urandom(16), os.urandom(16)
@@ -57,10 +57,6 @@ def solution_flipped_bits(state_a, state_b) -> int:
 
 
 def _grade_flipped(fn) -> tuple[bool, str]:
-    import numpy as np
-
-    from ..pqc import ascon
-
     start = ascon.initial_state()
     other = start.copy()
     other[2] ^= np.uint64(1)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..fl import cluster
 from . import Exercise, register
 
 
@@ -12,8 +13,6 @@ def _float(text: str) -> float:
 
 # 05.1 ---------------------------------------------------------------------------------
 def _expected_energy() -> float:
-    from ..fl import cluster
-
     pi4 = cluster.get_profile("pi4")
     return cluster.energy_joules(pi4, compute_s=2.0, radio_s=0.5, link=cluster.get_link(pi4, "wifi"))
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..hospital.cds import Vitals, news2
+from ..hospital.priority import Thresholds, priority_level
+from ..pqc.replay import ReplayWindow
 from . import Exercise, register
 
 # The patient of exercise 06.1 (values a nurse would chart).
@@ -16,8 +19,6 @@ def _number(text: str) -> float:
 
 # 06.1 ---------------------------------------------------------------------------------
 def _grade_news2(answer) -> tuple[bool, str]:
-    from ..hospital.cds import Vitals, news2
-
     result = news2(Vitals(**NEWS2_PATIENT))
     if float(answer) == result.score:
         return True, (f"NEWS2 = {result.score:g} ({' + '.join(str(v) for v in result.subscores.values())}): "
@@ -48,8 +49,6 @@ _CASES = [(0.95, 0.5, 0.8), (0.8, 0.5, 0.8), (0.81, 0.5, 0.8), (0.5, 0.5, 0.8), 
 
 
 def _grade_priority(fn) -> tuple[bool, str]:
-    from ..hospital.priority import Thresholds, priority_level
-
     for score, med, high in _CASES:
         expected = priority_level(score, Thresholds(med, high))
         got = fn(score, med, high)
@@ -81,8 +80,6 @@ _REPLAY_CASES = [(11, 10, 4, {7, 8, 9, 10}), (10, 10, 4, {7, 8, 9, 10}), (8, 10,
 
 
 def _grade_replay(fn) -> tuple[bool, str]:
-    from ..hospital.gateway import ReplayWindow
-
     for seq, highest, window, delivered in _REPLAY_CASES:
         delivered = set(delivered) | {highest}
         reference = ReplayWindow(window)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..capstone import SCENARIOS, STAGES
 from . import Exercise, register
 
 #: 07.1 asks about these scenarios, in this order
@@ -11,8 +12,6 @@ ATTACKS = ("eavesdropper", "mitm", "tampering", "poisoning")
 
 def _stage_numbers() -> list[int]:
     """The stage that catches each attack in ATTACKS, numbered as in the chain (1 = key link)."""
-    from ..capstone import SCENARIOS, STAGES
-
     order = list(STAGES)
     return [order.index(str(SCENARIOS[name].catches)) + 1 for name in ATTACKS]
 
@@ -24,8 +23,6 @@ def _numbers(text: str) -> list[int]:
 
 # 07.1 ---------------------------------------------------------------------------------
 def _grade_stages(answer) -> tuple[bool, str]:
-    from ..capstone import SCENARIOS, STAGES
-
     expected = _stage_numbers()
     if isinstance(answer, str):
         answer = _numbers(answer)
