@@ -14,6 +14,8 @@ from pqfl_kit import capstone
 from pqfl_kit.capstone import SCENARIOS, STAGES, ChainReport, Stage, run_chain, scenario_table
 from pqfl_kit.hospital.gateway import Delivered, Quarantined
 
+pytestmark = pytest.mark.slow  # the module fixture runs all seven scenarios (about 3 s)
+
 LIGHT = dict(fl_model="logreg")
 
 

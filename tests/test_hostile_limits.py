@@ -119,6 +119,7 @@ ALIASES = {"n_count": "counting qubits", "x": "x (shelf life)", "y": "y (migrati
            "z": "z (years to a quantum computer)", "c": "ciphertext"}
 
 
+@pytest.mark.slow  # trains a TinyML detector first (about 3 s)
 def test_every_numeric_parameter_refuses_hostile_values_fast(csv_path, detector):
     """Each entry point x numeric parameter x hostile value: a clear error in < 0.1 s."""
     tried, slow, unclear, accepted = 0, [], [], []
@@ -217,6 +218,7 @@ def test_load_csv_refuses_more_windows_than_the_limit_before_building_them(tmp_p
     assert len(T.load_csv(path, features=["a"], label="y", window=1000)) == 40
 
 
+@pytest.mark.slow  # builds and trains small models with numpy arguments (about 3 s)
 def test_valid_numpy_numbers_are_accepted(csv_path):
     i = np.int64
     data = T.generate(i(2), i(5), window=i(8), anomaly_rate=np.float64(0.4), difficulty=np.float32(0.5), seed=i(3))

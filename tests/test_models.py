@@ -12,6 +12,8 @@ from pqfl_kit import traffic as T
 keras = pytest.importorskip("keras")
 from pqfl_kit.models import detectors as D  # noqa: E402
 
+pytestmark = pytest.mark.slow  # Keras builds and trainings: 2-5 s each
+
 
 @pytest.fixture(scope="module")
 def splits():

@@ -4,10 +4,12 @@ from __future__ import annotations
 import urllib.request
 
 import psutil
+import pytest
 from conftest import ARTIFACTS
 from servers import free_port, start, stop, voila_args
 
 
+@pytest.mark.slow  # starts a Voila server and a kernel
 def test_voila_server_renders_and_stops_without_leaks():
     port = free_port()
     proc = start(voila_args(port), f"http://127.0.0.1:{port}/favicon.ico", ARTIFACTS / "logs" / "voila-leak.log")
