@@ -16,7 +16,8 @@ def _number(page, selector: str) -> int:
 def _wait_above(page, selector: str, floor: int, timeout_ms: int = 60_000) -> int:
     """Wait until the number shown in ``selector`` exceeds ``floor``; return it."""
     page.wait_for_function(
-        "([sel, floor]) => { const e = document.querySelector(sel); return e && parseInt(e.innerText.replace(/\\D/g, '')) > floor; }",
+        "([sel, floor]) => { const e = document.querySelector(sel); "
+        "return e && parseInt(e.innerText.replace(/\\D/g, '')) > floor; }",
         arg=[selector, floor], timeout=timeout_ms)
     return _number(page, selector)
 
@@ -34,7 +35,7 @@ def test_hospital_app_quarantine_and_thresholds(open_app, shot):
     for _ in range(5):  # 0.00 -> 0.10
         slider.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.pqfl-tamper .widget-readout').innerText.trim() === '0.10'")
-    in_quarantine = _wait_above(page, quarantine, 20)  # ~10% of 720 packets
+    _wait_above(page, quarantine, 20)  # ~10% of 720 packets
     assert _number(page, ".pqfl-lane-normal .pqfl-lane-count") < normal_before
     assert "integrity" in page.locator(".pqfl-lane-quarantine").inner_text()
     shot("06_hospital_tampering")
@@ -43,7 +44,7 @@ def test_hospital_app_quarantine_and_thresholds(open_app, shot):
     readout = page.locator(".pqfl-tau-med .widget-readout")
     readout.fill("0.15")
     readout.press("Enter")
-    alerts_after = _wait_above(page, alerts, alerts_before)  # a lower tau_med raises more alerts
+    _wait_above(page, alerts, alerts_before)  # a lower tau_med raises more alerts
     page.locator(".pqfl-hospital-tabs .lm-TabBar-tab", has_text="Alert fatigue").click()
     page.wait_for_selector(".pqfl-fatigue-plot img", state="visible")
     expect(page.locator(".pqfl-fatigue-stats")).to_contain_text("At tau_med = 0.15")

@@ -152,6 +152,7 @@ def test_every_numeric_parameter_refuses_hostile_values_fast(csv_path, detector)
     assert len(entries) == 26 and tried >= 700, tried
 
 
+@pytest.mark.slow  # needs the trained TinyML detector fixture
 def test_the_issue_examples_end_in_a_value_error_naming_the_limit(detector):
     cases = [
         (lambda: T.generate(n_devices=10**6, windows_per_device=10**6), r"n_devices must be in \[1, 1,000\]"),
