@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import TypeGuard
 
-__all__ = ["whole", "real"]
+__all__ = ["whole", "real", "is_whole"]
 
 
 def whole(name: str, value, low: int | None = None, high: int | None = None) -> int:
@@ -22,6 +23,15 @@ def whole(name: str, value, low: int | None = None, high: int | None = None) -> 
     if (low is not None and value < low) or (high is not None and value > high):
         raise ValueError(f"{name} must be {_range(low, high)}, got {value}")
     return value
+
+
+def is_whole(value: object, low: int | None = None, high: int | None = None) -> TypeGuard[int]:
+    """Whether ``value`` is a whole number (not bool) in ``[low, high]``: for parsers of untrusted
+    input, which report a refusal instead of raising."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        return False
+    number = int(value)
+    return (low is None or number >= low) and (high is None or number <= high)
 
 
 def real(name: str, value, low: float | None = None, high: float | None = None, *,

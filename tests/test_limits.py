@@ -27,3 +27,12 @@ def test_real():
         real("p", 0, 0, 1, low_open=True)
     with pytest.raises(ValueError, match="> 0"):
         real("x", -1, 0, low_open=True)
+
+
+def test_is_whole_reports_instead_of_raising_for_untrusted_input():
+    from pqfl_kit.limits import is_whole
+
+    assert is_whole(3) and is_whole(np.int64(3), 1, 3) and is_whole(10**30)
+    for bad in (True, 3.0, "3", None, [3], 10**30 + 0.5):
+        assert not is_whole(bad)
+    assert not is_whole(0, 1) and not is_whole(4, 1, 3)

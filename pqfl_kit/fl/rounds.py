@@ -25,6 +25,7 @@ import numpy as np
 
 from pqfl_kit.fl import fedavg, secure, wire
 from pqfl_kit.fl.transport import Transport
+from pqfl_kit.limits import is_whole
 from pqfl_kit.pqc.channel import SecureChannel
 from pqfl_kit.pqc.sig import Identity
 
@@ -94,7 +95,7 @@ def usable_update(payload: bytes, shapes: list[tuple], *, need_id: bool = False)
     if not all(np.isfinite(w).all() for w in weights if w.dtype.kind in "fc"):
         return "weights are not finite"
     n = meta.get("n_samples")
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_SAMPLES:
+    if not is_whole(n, 1, MAX_SAMPLES):
         return "n_samples is not a whole number in [1, 10**9]"
     if need_id and not isinstance(meta.get("update_id"), str):
         return "update_id is missing"

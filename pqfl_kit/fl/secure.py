@@ -43,6 +43,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pqfl_kit.fl import wire
+from pqfl_kit.limits import is_whole
 from pqfl_kit.pqc.channel import ChannelError, Device, Gateway, SecureChannel, hello_device
 from pqfl_kit.pqc.sig import Identity, SignatureError, generate_identity, verify
 
@@ -152,7 +153,7 @@ def open_global(channel: SecureChannel | None, message: bytes) -> tuple[int, byt
     """
     header_bytes, header, body = _unframe(message)
     round_no = header.get("round")
-    if isinstance(round_no, bool) or not isinstance(round_no, int):
+    if not is_whole(round_no):
         raise SecurityError("malformed", "global model header carries no whole round number")
     if channel is not None:
         body = channel.open(body, header_bytes)
@@ -256,7 +257,7 @@ class Inbox:
             header_bytes, header, body = _unframe(message)
             client, update_id, header_round = header["client"], header["update_id"], header.get("round")
             if not isinstance(client, str) or not isinstance(update_id, str) or \
-                    isinstance(header_round, bool) or not isinstance(header_round, int):
+                    not is_whole(header_round):
                 raise TypeError("client and update_id must be strings and round a whole number")
         except (SecurityError, KeyError, TypeError):
             return self._reject("malformed", "", "", message)

@@ -11,9 +11,9 @@ are in :data:`SUBSYSTEMS`.
 """
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass
+
+from ..limits import real
 
 __all__ = ["Thresholds", "priority_level", "PRIORITIES", "SUBSYSTEMS"]
 
@@ -25,15 +25,6 @@ SUBSYSTEMS = {
 }
 
 
-def _number(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy floats too
-        raise TypeError(f"{name} must be a number between 0 and 1, got {type(value).__name__}.")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a number between 0 and 1, got {value}.")
-    return value
-
-
 @dataclass(frozen=True)
 class Thresholds:
     """tau_med and tau_high of eq. 9, validated: 0 <= tau_med < tau_high <= 1."""
@@ -42,8 +33,8 @@ class Thresholds:
     tau_high: float = 0.8
 
     def __post_init__(self) -> None:
-        med = _number("tau_med", self.tau_med)
-        high = _number("tau_high", self.tau_high)
+        med = real("tau_med", self.tau_med)
+        high = real("tau_high", self.tau_high)
         if not 0.0 <= med < high <= 1.0:
             raise ValueError(
                 f"Thresholds need 0 <= tau_med < tau_high <= 1, got tau_med={med:g}, tau_high={high:g}: "
@@ -58,8 +49,10 @@ class Thresholds:
 
 def priority_level(score: float, thresholds: Thresholds) -> str:
     """Eq. 9: Critical if score > tau_high, High if tau_med < score <= tau_high, else Normal."""
-    if isinstance(score, bool) or not isinstance(score, numbers.Real) or not 0.0 <= score <= 1.0:
-        raise ValueError(f"an anomaly score must be a number in [0, 1], got {score!r}.")
+    try:
+        score = real("an anomaly score", score, 0.0, 1.0)
+    except TypeError as error:  # eq. 9 callers expect a ValueError for any unusable score
+        raise ValueError(str(error)) from None
     if score > thresholds.tau_high:
         return "Critical"
     if score > thresholds.tau_med:
