@@ -22,10 +22,10 @@ import time
 import qiskit
 import qiskit_aer
 
+from pqfl_kit import SEED
 from pqfl_kit.qkd import e91 as Q
 
 N_PAIRS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-SEED = 2026
 GOAL_SECONDS, GOAL_SPEEDUP = 0.5, 10.0
 
 

@@ -5,15 +5,20 @@ statistical test uses a fixed seed, so a failure is reproducible, not flaky.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
 from pqfl_kit.qkd.e91 import (
+    ALICE_ANGLES,
+    BOB_ANGLES,
     CHSH_TERMS,
     KEY_BASES,
+    KEY_REFERENCE,
     QBER_LIMIT,
+    SECURITY_MODEL,
     detection_probability,
     e91_circuit,
     run_e91,
@@ -45,6 +50,43 @@ def test_theory_values_from_the_issue():
     # Eve along Bob's angles leaves no key above f ~ 0.28; the Bell test alone would pass up to f ~ 0.59
     assert theory_key_rate(0.27) > 0 > theory_key_rate(0.29)
     assert theory_chsh(0.5) > 2
+
+
+def test_key_reference_is_a_setting_the_chsh_test_covers():
+    """Acin et al. 2007 bound Eve's information on a CHSH setting's outcome: the key must be that side's bits."""
+    alice_chsh, bob_chsh = {i for i, _ in CHSH_TERMS}, {j for _, j in CHSH_TERMS}
+    assert set(KEY_REFERENCE) == set(KEY_BASES)
+    for (a, b), side in KEY_REFERENCE.items():
+        assert ALICE_ANGLES[a] == BOB_ANGLES[b]  # a key pair: equal angles
+        assert (b in bob_chsh) if side == "bob" else (a in alice_chsh)
+    # Ekert's (pi/4, pi/4): Alice's pi/4 is not one of her CHSH settings, so Bob's bit must be the reference
+    assert 1 not in alice_chsh and KEY_REFERENCE[(1, 0)] == "bob" and KEY_REFERENCE[(2, 1)] == "alice"
+    r = run_e91(20_000, noise=0.05, seed=6)
+    pair = (r.alice_bases * 3 + r.bob_bases)[r.key_mask]
+    assert np.array_equal(r.key_from_bob, pair == 1 * 3 + 0)
+    assert np.array_equal(r.key_reference_bits, np.where(pair == 3, r.key_bob, r.key_alice))
+    assert sum(count for _q, count in r.qber_by_key_pair.values()) == len(r.key_alice)
+    for q, count in r.qber_by_key_pair.values():
+        assert abs(q - theory_qber(0.0, "bob", 0.05)) < 4 * qber_stderr(q, count)
+
+
+def test_every_result_states_the_assumptions_of_its_key_rate():
+    r = run_e91(12_000, seed=2)
+    for words in ("device-independent", "collective attacks", "asymptotic", "2 log2(1/eps)", "S - 3 sigma"):
+        assert words in r.security
+    assert r.security == SECURITY_MODEL and r.summary()["security"] == SECURITY_MODEL
+    assert not r.aborted and "collective attacks, asymptotic" in r.reason
+    assert distill_key(r, seed=1).security == SECURITY_MODEL
+
+
+@pytest.mark.parametrize("strategy", ["bob", "uniform"])
+@pytest.mark.parametrize("fraction", [0.4, 0.5, 1.0])
+def test_intercept_resend_gets_no_key_even_if_the_abort_is_ignored(strategy, fraction):
+    """Privacy amplification on its own (not only the abort rule) leaves Eve's intercept-resend nothing."""
+    r = run_e91(60_000, eve_fraction=fraction, eve_bases=strategy, seed=13)
+    assert r.aborted
+    key = distill_key(dataclasses.replace(r, aborted=False), seed=2)
+    assert key.confirmed and key.final_length == 0 and not key.ok
 
 
 def test_no_eve_no_noise_violates_chsh_maximally():

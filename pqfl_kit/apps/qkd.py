@@ -35,7 +35,8 @@ _COMPARISON = [
     ("Cost", "Commercial QKD systems cost tens of thousands of euros per link and need maintenance",
      "Close to zero: a library update (e.g. OpenSSL 3.5+, cryptography 48)"),
     ("Protects against", "Any eavesdropper on the quantum channel, even with unlimited computing power, "
-     "if the devices behave as modelled (side channels on detectors have been exploited)",
+     "if the devices behave as modelled (side channels on detectors have been exploited); the data "
+     "itself only if one-time-padded (AES-256 records are computationally secure)",
      "Classical and quantum attackers, assuming module-lattice problems stay hard"),
     ("Does not do", "Authentication, encryption of the data itself, many-to-many keys",
      "Information-theoretic security; it is computational"),
@@ -68,7 +69,8 @@ def _numbers_html(result: Q.E91Result, distilled: DistilledKey | None) -> str:
             ("QBER", f"{result.qber:.2%} (if noise were the only cause, no key would survive above "
                      f"{Q.QBER_LIMIT:.1%})"),
             ("key rate bound", f"{result.key_rate:.3f} bit per sifted bit: 1 − I_E(S − 3σ) − "
-                               f"{EC_EFFICIENCY:g}·h(QBER), must be > 0"),
+                               f"{EC_EFFICIENCY:g}·h(QBER), must be > 0 (device-independent bound on the "
+                               "reference bits; collective attacks, asymptotic)"),
             ("sifted key", f"{len(result.key_alice):,} bits ({result.key_fraction:.3f} per pair; "
                            "2/9 = 0.222 expected)"),
             ("pairs Eve touched", f"{int(result.eve_mask.sum()):,} of {result.n_pairs:,}")]
@@ -90,7 +92,7 @@ def _record_html(distilled: DistilledKey | None) -> str:
         packet = seal_record(distilled.key_bytes(), b"bed 12: HR 72, SpO2 98%", b"ward-3|seq=1")
         opened = open_record(bits_to_key(distilled.key_bob.tolist()), packet, b"ward-3|seq=1")
         return (f"<div class='pqfl-msg pqfl-msg-ok'>Alice sealed a record with AES-256-GCM + HMAC "
-                f"({len(packet)} bytes: {packet[:12].hex()}…); Bob opened it with his key: "
+                f"(computationally secure; {len(packet)} bytes: {packet[:12].hex()}…); Bob opened it with his key: "
                 f"<code>{html.escape(opened.decode())}</code></div>")
     return (f"<div class='pqfl-msg pqfl-msg-warn'>No record sent: AES-256 records need a final key "
             f"of {8 * MIN_KEY_BYTES}+ bits.</div>")

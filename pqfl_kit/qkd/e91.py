@@ -10,14 +10,24 @@ What is modelled (Ekert, PRL 67, 661 (1991); the E91 nano-network paper, Algorit
   give perfectly correlated bits: the sifted key. Four mismatched pairs give the CHSH value
   S = E(a1,b1) - E(a1,b3) + E(a3,b1) + E(a3,b3), which is 2*sqrt(2) for |Phi+> and at most 2
   for any local-realistic (classical, or measured-by-Eve) source (Clauser et al., PRL 23, 880 (1969)).
+* Key reference (``KEY_REFERENCE``). The device-independent bound on Eve's information
+  (Acin et al., PRL 98, 230501 (2007); Pironio et al., NJP 11, 045021 (2009)) holds for the
+  outcomes of a setting that also enters the CHSH test: a device cannot tell a key round from
+  a test round. In the pair (pi/4, pi/4) Alice's pi/4 is outside her CHSH settings {0, pi/2}
+  but Bob's pi/4 is one of his {pi/4, 3pi/4}: Bob's bit is the reference (Acin's A0, B1 with
+  one-way reconciliation from Bob to Alice). In the pair (pi/2, pi/2) Alice's pi/2 is a CHSH
+  setting: Alice's bit is the reference (CHSH is symmetric under swapping the parties). Error
+  correction makes the other side's bits equal the reference, and privacy amplification
+  hashes the reference bits (``postprocess.reconcile``).
 * Eve intercepts a fraction of Bob's photons, measures along one of Bob's angles (``"bob"``)
   or a uniformly random angle (``"uniform"``), and resends the state she saw.
 * Channel noise: a depolarizing channel rho -> (1-p) rho + p I/2 on each photon
   (Nielsen & Chuang, section 8.3.4), written as a Kraus instruction in the circuit.
 * Abort rule: S must exceed 2 by ``CONFIDENCE_SIGMAS`` standard errors (CHSH test), and the
   key rate bound that privacy amplification uses, 1 - I_E(S - 3 sigma) - f_EC h(QBER) (Acin et
-  al., PRL 98, 230501 (2007), eq. 12; ``postprocess.key_rate_bound``), must be positive, so an
-  accepted run can always yield a key given enough pairs. The QBER is computed on the whole
+  al. 2007, eq. 12; ``postprocess.key_rate_bound``), must be positive, so an accepted run can
+  always yield a key given enough pairs. ``SECURITY_MODEL`` states what this bound assumes
+  (collective attacks, asymptotic rate, one finite-size term). The QBER is computed on the whole
   sifted key here (for teaching); a real system estimates it on a disclosed random sample.
 
 Simulation (both engines run the same circuits, one per basis group, with per-group seeds drawn
@@ -46,9 +56,10 @@ from functools import lru_cache
 import numpy as np
 
 from ..limits import real, whole
-from .postprocess import EC_EFFICIENCY, binary_entropy, eve_information_bound, key_rate_bound
+from .postprocess import EC_EFFICIENCY, SECURITY_MODEL, binary_entropy, eve_information_bound, key_rate_bound
 
-__all__ = ["ALICE_ANGLES", "BOB_ANGLES", "angle_label", "CHSH_TERMS", "KEY_BASES", "EVE_STRATEGIES", "QBER_LIMIT",
+__all__ = ["ALICE_ANGLES", "BOB_ANGLES", "angle_label", "CHSH_TERMS", "KEY_BASES", "KEY_REFERENCE", "SECURITY_MODEL",
+           "EVE_STRATEGIES", "QBER_LIMIT",
            "MIN_PAIRS", "MAX_PAIRS", "E91Result", "run_e91", "e91_circuit", "theory_chsh",
            "theory_qber", "theory_key_rate", "detection_probability", "validate_parameters"]
 
@@ -59,12 +70,28 @@ ANGLE_LABELS = {0.0: "0", math.pi / 4: "π/4", math.pi / 2: "π/2", 3 * math.pi 
 CHSH_TERMS = {(0, 0): +1, (0, 2): -1, (2, 0): +1, (2, 2): +1}
 #: basis pairs with equal angles: their bits form the sifted key
 KEY_BASES = ((1, 0), (2, 1))
+
+
+def _key_reference(alice: int, bob: int) -> str:
+    """The side whose key setting also enters the CHSH test (Acin et al. 2007: Bob's B1 first)."""
+    if bob in {j for _, j in CHSH_TERMS}:
+        return "bob"
+    if alice in {i for i, _ in CHSH_TERMS}:
+        return "alice"
+    raise ValueError(f"key pair {(alice, bob)} has no CHSH setting on either side: no device-independent bound")
+
+
+#: key basis pair -> the side whose bit is the reference: (pi/4, pi/4) -> "bob", (pi/2, pi/2) -> "alice"
+KEY_REFERENCE = {pair: _key_reference(*pair) for pair in KEY_BASES}
 EVE_STRATEGIES = ("bob", "uniform")
 UNIFORM_EVE_ANGLES = tuple(k * math.pi / 12 for k in range(12))
 ENGINES = ("fast", "aer")
 MIN_PAIRS = 100  # below this a CHSH basis group (1/9 of the pairs) is often nearly empty
 MAX_PAIRS = 2_000_000
-CONFIDENCE_SIGMAS = 3.0  # S is used as S - 3 sigma (one-sided 99.87 %), in the CHSH test and the key rate
+#: S is used as S - 3 sigma in the CHSH test and the key rate. For a source with true S <= 2, a measured S
+#: this far above 2 occurs by chance in at most 0.13 % of runs (one-sided, normal approximation): a
+#: false-acceptance rate, not a probability that the pairs were entangled.
+CONFIDENCE_SIGMAS = 3.0
 
 
 def _qber_limit() -> float:
@@ -188,9 +215,11 @@ def _sample_aer(alice: int, bob: int, eve_angle: float | None, noise: float, sho
 class E91Result:
     """Everything one E91 run produced. Arrays have one entry per pair.
 
-    ``chsh`` is Ekert's S with its standard error; ``qber`` the error rate of the sifted key;
-    ``key_rate`` the secret bits per sifted bit that the Acin et al. bound still allows,
-    1 - I_E(S - 3 sigma) - f_EC h(QBER) (``postprocess.key_rate_bound``). ``aborted`` is True
+    ``chsh`` is Ekert's S with its standard error; ``qber`` the error rate of the sifted key
+    (``qber_by_key_pair`` per key basis pair); ``key_from_bob`` marks the sifted bits whose
+    reference is Bob's bit (``KEY_REFERENCE``); ``key_rate`` the secret bits per sifted bit that
+    the Acin et al. bound still allows, 1 - I_E(S - 3 sigma) - f_EC h(QBER)
+    (``postprocess.key_rate_bound``), under the assumptions in ``security``. ``aborted`` is True
     when S is not above 2 by ``CONFIDENCE_SIGMAS`` standard errors or ``key_rate`` <= 0 (no key
     can survive privacy amplification); ``reason`` says which.
     """
@@ -217,6 +246,14 @@ class E91Result:
     aborted: bool = True
     reason: str = ""
     key_rate: float = float("nan")
+    key_from_bob: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    qber_by_key_pair: dict = field(default_factory=dict)  # (i, j) in KEY_BASES -> (QBER, count)
+    security: str = SECURITY_MODEL
+
+    @property
+    def key_reference_bits(self) -> np.ndarray:
+        """The sifted key as its reference sides hold it: Bob's bit or Alice's, per ``KEY_REFERENCE``."""
+        return np.where(self.key_from_bob, self.key_bob, self.key_alice).astype(np.uint8)
 
     @property
     def key_mask(self) -> np.ndarray:
@@ -236,7 +273,8 @@ class E91Result:
         """The headline numbers as a plain dict."""
         return {"pairs": self.n_pairs, "S": round(self.chsh, 4), "S_stderr": round(self.chsh_stderr, 4),
                 "QBER": round(self.qber, 4), "sifted_bits": len(self.key_alice),
-                "key_fraction": round(self.key_fraction, 4), "verdict": self.verdict, "reason": self.reason}
+                "key_fraction": round(self.key_fraction, 4), "key_rate": round(self.key_rate, 4),
+                "verdict": self.verdict, "reason": self.reason, "security": self.security}
 
     def pairs_table(self, rows: int = 10):
         """A pandas table of the first ``rows`` pairs: what Alice, Bob and Eve each hold."""
@@ -311,6 +349,18 @@ def run_e91(n_pairs: int, *, eve_fraction: float = 0.0, eve_bases: str = "bob", 
     return result
 
 
+def _sift(r: E91Result) -> None:
+    """Sifted keys, their reference sides (``KEY_REFERENCE``) and the QBER, overall and per key pair."""
+    key = r.key_mask
+    r.key_alice, r.key_bob = r.alice_bits[key], r.bob_bits[key]
+    r.qber = float(np.mean(r.key_alice != r.key_bob)) if key.any() else float("nan")
+    pair_of_bit = r.alice_bases[key] * 3 + r.bob_bases[key]
+    r.key_from_bob = np.isin(pair_of_bit, [a * 3 + b for (a, b), side in KEY_REFERENCE.items() if side == "bob"])
+    for (a, b) in KEY_BASES:
+        errors = (r.key_alice != r.key_bob)[pair_of_bit == a * 3 + b]
+        r.qber_by_key_pair[(a, b)] = (float(errors.mean()) if errors.size else float("nan"), int(errors.size))
+
+
 def _analyse(r: E91Result) -> None:
     """CHSH estimate with standard error, sifting, QBER and the abort decision (fills ``r``)."""
     agree = r.alice_bits == r.bob_bits
@@ -323,9 +373,7 @@ def _analyse(r: E91Result) -> None:
         s += sign * e
         variance += (1.0 - e * e) / count if count > 1 else float("inf")
     r.chsh, r.chsh_stderr = s, math.sqrt(variance)
-    key = r.key_mask
-    r.key_alice, r.key_bob = r.alice_bits[key], r.bob_bits[key]
-    r.qber = float(np.mean(r.key_alice != r.key_bob)) if key.any() else float("nan")
+    _sift(r)
     s_low = r.chsh - CONFIDENCE_SIGMAS * r.chsh_stderr
     r.key_rate = key_rate_bound(s_low, r.qber) if math.isfinite(s_low) else float("-inf")
     # would a key exist if S were known exactly? Only then can more pairs help.
@@ -349,7 +397,8 @@ def _analyse(r: E91Result) -> None:
     else:
         r.aborted = False
         r.reason = (f"S = {r.chsh:.3f} ± {r.chsh_stderr:.3f} > 2 and QBER = {r.qber:.1%}: "
-                    f"key rate bound {r.key_rate:.3f} bit per sifted bit")
+                    f"key rate bound {r.key_rate:.3f} bit per sifted bit (device-independent, "
+                    "collective attacks, asymptotic)")
 
 
 # ---- theory (for plots and tests) ----------------------------------------------------------

@@ -22,6 +22,12 @@ Packet layout (all lengths in bytes)::
 
 ``open_record`` verifies the HMAC (constant time), then GCM, and raises ``RecordError`` on any
 failure: it never returns unauthenticated data.
+
+Security level: a record sealed this way is **computationally** secure (as secure as AES-256
+and HMAC-SHA256), not information-theoretically secure, however the key was agreed. QKD's
+information-theoretic guarantee would carry over to the data only with a one-time pad (Vernam
+1926; Shannon 1949): key bits as many as the message bits, each used once, plus an
+information-theoretic MAC (Wegman & Carter 1981) that also consumes key.
 """
 from __future__ import annotations
 
@@ -132,8 +138,6 @@ def bits_to_key(bits: Sequence[int] | np.ndarray) -> bytes:
 
     Trailing bits that do not fill a byte are dropped, so no byte is padded with known zeros.
     """
-    import numpy as np
-
     array = np.asarray(bits)
     if array.ndim != 1:
         raise ValueError("bits must be a one-dimensional sequence of 0/1 values")
