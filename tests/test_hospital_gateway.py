@@ -217,3 +217,39 @@ def test_priority_accepts_numpy_scores_and_thresholds():
     assert priority_level(np.float32(0.9), thresholds) == "Critical"
     with pytest.raises(ValueError):
         priority_level(np.float32(1.5), thresholds)
+
+
+def test_every_alert_is_on_record_before_the_staff_are_notified(tmp_path):
+    """Issue 15 item 6: record, then notify (a batched EHR must not hold back an alert's row)."""
+    import sqlite3
+
+    path = tmp_path / "ehr.sqlite"
+    seen = []
+
+    def pager(alert) -> None:  # a separate connection sees only what is committed
+        with sqlite3.connect(path) as db:
+            alerts = db.execute("SELECT COUNT(*) FROM alerts WHERE seq IS ?", (alert.seq,)).fetchone()[0]
+            if alert.kind == "clinical":
+                observed = db.execute("SELECT COUNT(*) FROM observations WHERE seq = ?", (alert.seq,)).fetchone()[0]
+            else:
+                observed = db.execute("SELECT COUNT(*) FROM quarantine WHERE seq IS ?", (alert.seq,)).fetchone()[0]
+        seen.append((alert.kind, alert.recorded, alerts >= 1, observed))  # seq 11: security, then clinical
+
+    gw, (s,) = make(1, ehr=EHR(path, batch_size=1000, max_delay_s=600), on_alert=pager)
+    frames = [s.packet(NOW, 0.95 if i % 5 == 0 else 0.1, CALM) for i in range(20)]
+    gw.receive_many(frames[:10])
+    gw.receive(flip(frames[10], len(frames[10]) - 1))  # a security alert
+    gw.receive_many(frames[10:])
+    assert len(seen) == 5 and seen.count(("clinical", True, True, 1)) == 4 and ("security", True, True, 1) in seen
+    gw.close()
+
+
+def test_an_ehr_failure_never_silences_a_clinical_alert():
+    alerts = []
+    gw, (s,) = make(1, on_alert=alerts.append)
+    gw.ehr.close()  # e.g. the disk is gone
+    out = gw.receive(s.packet(NOW, 0.05, SICK))
+    assert out.reason == "internal-error"  # the packet could not be recorded ...
+    clinical = [a for a in alerts if a.kind == "clinical"]
+    assert len(clinical) == 1 and clinical[0].recorded is False  # ... but the staff were told
+    assert any(a.kind == "security" and a.recorded is False for a in alerts)

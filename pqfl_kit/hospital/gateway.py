@@ -17,6 +17,13 @@ For each received packet d_i:
    decision of :func:`pqfl_kit.hospital.cds.decide` raises a clinical alert (line 14: the score
    is above tau_med, or NEWS2 asks for an urgent response) notify the staff roles (15-16).
 
+Record, then notify: every alert (clinical or security) is committed to the EHR, together with
+its observation or quarantine row, before ``on_alert`` is called, so an alert the staff were
+told about survives a crash of the gateway (``tests/test_ehr_durability.py``). If the EHR
+cannot write, the alert is still sent, with ``recorded=False``: a full disk must not silence a
+pager. Observations without an alert are batched by the EHR (its loss bound: ``batch_size - 1``
+rows, ``max_delay_s`` seconds).
+
 Invariant: every call to :meth:`Gateway.receive` returns exactly one outcome, either
 :class:`Delivered` or :class:`Quarantined`; only delivered packets reach ``observations``.
 The sliding window advances only after the integrity check, so a forged packet cannot move it.
@@ -36,7 +43,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC
 
 from ..limits import real, whole
@@ -99,7 +106,8 @@ class Alert:
     device_id: str | None
     seq: int | None
     cause: str
-    latency_s: float  # packet arrival -> notification
+    latency_s: float  # packet arrival -> notification (after the EHR commit)
+    recorded: bool = True  # False: the EHR could not store it (the staff were notified anyway)
 
 
 def _digest(frame: bytes) -> str:
@@ -110,7 +118,8 @@ class Gateway:
     """Receives encrypted packets from many devices and runs Algorithm 3 on each.
 
     ``ehr`` is where everything is recorded (default: a new in-memory EHR); ``on_alert`` is
-    called synchronously with each :class:`Alert` (the staff notification: a pager, a queue);
+    called synchronously with each :class:`Alert` (the staff notification: a pager, a queue),
+    after the alert is committed to the EHR;
     ``clock`` gives the gateway's time in Unix seconds (a simulation passes its own).
     """
 
@@ -189,7 +198,7 @@ class Gateway:
             return outcome
 
     def receive_many(self, frames: Iterable[bytes]) -> list[Delivered | Quarantined]:
-        """Process a batch, then commit the EHR once (the batched commit)."""
+        """Process a batch, then commit the observations the EHR still buffers."""
         outcomes = [self.receive(frame) for frame in frames]
         self.ehr.flush()
         return outcomes
@@ -198,25 +207,34 @@ class Gateway:
                     seq: int | None) -> Quarantined:
         """Record a refused packet. Never raises: a failing EHR or pager is logged, the outcome stands."""
         q = Quarantined(reason, detail, len(frame), _digest(frame), device_id, seq)
-        try:
+        try:  # buffered: the security alert below commits it
             self.ehr.add_quarantine(reason=reason, detail=detail, size=q.size, digest=q.digest,
                                     device_id=device_id, seq=seq)
-            self._alert(Alert("security", "security", (SECURITY_ROLE,), f"packet quarantined: {reason} ({detail})",
-                              None, device_id, seq, "device/cyber", 0.0), store=True)
         except Exception:
             log.exception("could not record a quarantined packet")
+        self._alert(Alert("security", "security", (SECURITY_ROLE,), f"packet quarantined: {reason} ({detail})",
+                          None, device_id, seq, "device/cyber", 0.0))
         return q
 
-    def _alert(self, alert: Alert, *, store: bool) -> None:
+    def _alert(self, alert: Alert, arrived: float | None = None) -> None:
+        """Commit the alert to the EHR, then notify: a notified alert is always on record.
+
+        Never raises: a failing EHR is logged and the alert sent with ``recorded=False``."""
+        recorded = True
+        try:
+            self.ehr.add_alert(kind=alert.kind, level=alert.level, roles=alert.roles, message=alert.message,
+                               patient_id=alert.patient_id, device_id=alert.device_id, seq=alert.seq)
+        except Exception:
+            log.exception("could not record an alert; notifying the staff anyway")
+            recorded = False
+        latency = alert.latency_s if arrived is None else time.perf_counter() - arrived
+        alert = replace(alert, latency_s=latency, recorded=recorded)
         self.alerts.append(alert)
-        if self.on_alert is not None:  # notify first: a batched EHR commit must not delay the pager
+        if self.on_alert is not None:
             try:
                 self.on_alert(alert)
             except Exception:
                 log.exception("on_alert callback failed")
-        if store:
-            self.ehr.add_alert(kind=alert.kind, level=alert.level, roles=alert.roles, message=alert.message,
-                               patient_id=alert.patient_id, device_id=alert.device_id, seq=alert.seq)
 
     def _process(self, frame: bytes, arrived: float) -> Delivered | Quarantined:
         if len(frame) > self.max_packet:
@@ -255,19 +273,31 @@ class Gateway:
         if measured_at - now > self.max_skew_s:
             return self._quarantine(frame, "malformed", f"timestamp {measured_at - now:.0f} s in the future", dev, seq)
         window.accept(seq)
-        # Lines 10-12: anomaly score -> priority (eq. 9) -> clinical subsystem.
-        priority = priority_level(score, self.thresholds)
+        return self._deliver(link, seq, measured_at, score, vitals, arrived)
+
+    def _deliver(self, link: Link, seq: int, measured_at: float, score: float, vitals: Vitals,
+                 arrived: float) -> Delivered:
+        """Algorithm 3 lines 10-16 for an authenticated packet: priority, route, record, alert."""
+        priority = priority_level(score, self.thresholds)  # lines 10-11: anomaly score -> eq. 9
         decision = decide(vitals, priority, self.cds_weights)  # eq. 10 fused with eq. 9
-        delivered = Delivered(dev, link.patient_id, seq, measured_at, score, vitals, decision, SUBSYSTEMS[priority])
-        if decision.alert:  # lines 14-16: notify first, the EHR write is not on the alarm path
+        dev = link.device_id
+        delivered = Delivered(dev, link.patient_id, seq, measured_at, score, vitals, decision,
+                              SUBSYSTEMS[priority])  # line 12: the clinical subsystem
+        ehr_error = None
+        try:
+            self.ehr.add_observation(patient_id=link.patient_id, device_id=dev, seq=seq,
+                                     measured_at=_iso(measured_at), vitals=_vitals_dict(vitals),
+                                     anomaly_score=score, priority=priority, news2=decision.news2.score,
+                                     subsystem=delivered.subsystem)  # line 13 (buffered)
+        except Exception as error:  # noqa: BLE001 - raised below, after the staff are told
+            ehr_error = error
+        if decision.alert:  # lines 14-16: the alert commits itself and the observation, then notifies
             self._alert(Alert("clinical", decision.level, decision.roles,
                               f"{link.patient_id}: {decision.cause} alert, NEWS2 {decision.news2.score:g} "
                               f"({decision.news2.risk}), anomaly {score:.2f} ({priority})",
-                              link.patient_id, dev, seq, decision.cause, time.perf_counter() - arrived), store=True)
-        self.ehr.add_observation(patient_id=link.patient_id, device_id=dev, seq=seq,
-                                 measured_at=_iso(measured_at), vitals=_vitals_dict(vitals),
-                                 anomaly_score=score, priority=priority, news2=decision.news2.score,
-                                 subsystem=delivered.subsystem)  # line 13
+                              link.patient_id, dev, seq, decision.cause, 0.0), arrived)
+        if ehr_error is not None:  # an EHR failure never silences the alert; receive() reports it
+            raise ehr_error
         return delivered
 
     def close(self) -> None:
