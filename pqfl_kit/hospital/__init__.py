@@ -4,7 +4,8 @@
   E91-keyed AES-256-GCM + HMAC record (eq. 7).
 * :mod:`.priority`: eq. 9 thresholds (validated) and the clinical subsystems.
 * :mod:`.cds`: clinical decision support, eq. 10 with NEWS2 (RCP 2017) as reference weights.
-* :mod:`.ehr`: the SQLite EHR log (WAL file or in memory): observations, alerts, quarantine, audit.
+* :mod:`.ehr`: the SQLite EHR log (WAL file or in memory): observations, alerts, quarantine, and a
+  hash-chained, append-only audit trail; alerts committed before they are notified.
 * :mod:`.gateway`: Algorithm 3 per packet, anti-replay window, quarantine, notifications.
 * :mod:`.ward`: simulated patients and devices for the notebook and the benchmark.
 
@@ -13,11 +14,11 @@ Nothing heavy is imported here (no Keras/TensorFlow/JAX/Qiskit).
 from __future__ import annotations
 
 from .cds import Decision, News2, Vitals, decide, news2
-from .ehr import EHR, utc_now
+from .ehr import EHR, AuditCheck, utc_now
 from .gateway import LANES, REASONS, Alert, Delivered, Gateway, Quarantined, ReplayWindow
 from .packets import Link, Sender, aes_link, channel_link
 from .priority import PRIORITIES, SUBSYSTEMS, Thresholds, priority_level
 
-__all__ = ["Vitals", "News2", "Decision", "news2", "decide", "EHR", "utc_now", "Gateway", "Delivered",
+__all__ = ["Vitals", "News2", "Decision", "news2", "decide", "EHR", "AuditCheck", "utc_now", "Gateway", "Delivered",
            "Quarantined", "Alert", "ReplayWindow", "REASONS", "LANES", "Link", "Sender", "aes_link",
            "channel_link", "Thresholds", "priority_level", "PRIORITIES", "SUBSYSTEMS"]
