@@ -3,7 +3,7 @@
 One run, side by side, on the same pre-sealed packets (20 bedside devices, 1,000 packets each,
 ~10% of them Critical, E91-keyed AES-256-GCM + HMAC records):
 
-  * kit: ``Gateway.receive_many`` -- decrypt + HMAC verify (eq. 7) + anti-replay window +
+  * kit: ``WardGateway.receive_many`` -- decrypt + HMAC verify (eq. 7) + anti-replay window +
     priority (eq. 9) + NEWS2 decision (eq. 10) + EHR write to a SQLite file in WAL mode with
     batched observation commits (256 rows), each alert committed (fsync, ``synchronous=FULL``)
     before it is notified (issue 15 item 6);
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pqfl_kit.hospital import EHR, Gateway, Thresholds, aes_link, channel_link
+from pqfl_kit.hospital import EHR, Thresholds, WardGateway, aes_link, channel_link
 from pqfl_kit.qkd.records import open_record
 
 N_DEVICES = 20
@@ -76,7 +76,7 @@ def run_gateway(links, frames, batch_size: int, folder: Path, synchronous: str =
         if alert.kind == "clinical" and "Critical" in alert.message:
             latencies.append(time.perf_counter() - arrival[0])
 
-    gateway = Gateway(EHR(path, batch_size=batch_size, synchronous=synchronous), thresholds=Thresholds(0.5, 0.8),
+    gateway = WardGateway(EHR(path, batch_size=batch_size, synchronous=synchronous), thresholds=Thresholds(0.5, 0.8),
                       clock=lambda: NOW, on_alert=on_alert)
     for link in links:
         gateway.register(link)

@@ -1,6 +1,6 @@
 """Issue 15 item 6: kill a gateway process with SIGKILL mid-stream and reopen its EHR.
 
-A child process runs a real :class:`~pqfl_kit.hospital.Gateway` on a real SQLite file and
+A child process runs a real :class:`~pqfl_kit.hospital.WardGateway` on a real SQLite file and
 streams packets into it; it tells the parent (one JSON line on stdout per event) each packet it
 delivered and each alert it notified. The parent treats a received alert as *acknowledged* by
 the staff, kills the child with SIGKILL mid-stream, reopens the file and checks the EHR's
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs PO
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = r"""
 import json, sys, time
-from pqfl_kit.hospital import EHR, Gateway, aes_link
+from pqfl_kit.hospital import EHR, WardGateway, aes_link
 
 path, batch_size, max_delay_s, pause_s, alert_every = sys.argv[1:6]
 batch_size, alert_every, max_delay_s, pause_s = int(batch_size), int(alert_every), float(max_delay_s), float(pause_s)
@@ -39,7 +39,7 @@ def tell(**event):
     sys.stdout.write(json.dumps(event) + "\n")
     sys.stdout.flush()
 
-gateway = Gateway(EHR(path, batch_size=batch_size, max_delay_s=max_delay_s), clock=lambda: NOW,
+gateway = WardGateway(EHR(path, batch_size=batch_size, max_delay_s=max_delay_s), clock=lambda: NOW,
                   on_alert=lambda a: tell(event="alert", kind=a.kind, seq=a.seq, recorded=a.recorded))
 sender, link = aes_link("bed-1", "patient-1", bytes(range(32)))
 gateway.register(link)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pqfl_kit.hospital import EHR, Delivered, Gateway, Quarantined, aes_link
+from pqfl_kit.hospital import EHR, Delivered, Quarantined, WardGateway, aes_link
 
 NOW = 1_800_000_000.0
 VITALS = dict(respiration_rate=18, spo2=95, systolic_bp=105, pulse=95, temperature=37.9)
@@ -70,7 +70,7 @@ def build_stream(ops):
 @given(st.lists(op, min_size=1, max_size=60))
 def test_every_packet_ends_up_exactly_once(ops):
     stream, genuine = build_stream(ops)
-    gw = Gateway(EHR(batch_size=16), clock=lambda: NOW, window=16)
+    gw = WardGateway(EHR(batch_size=16), clock=lambda: NOW, window=16)
     for dev, key in KEYS.items():
         gw.register(aes_link(dev, "patient-" + dev, key)[1])
     outcomes = gw.receive_many(stream)

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from pqfl_kit.hospital import EHR, Gateway, Thresholds, aes_link, channel_link
+from pqfl_kit.hospital import EHR, Thresholds, WardGateway, aes_link, channel_link
 from pqfl_kit.hospital.packets import KIND_AES, build_header
 from pqfl_kit.qkd.records import RECORD_OVERHEAD, seal_record
 
@@ -21,7 +21,7 @@ def clock():
 
 
 def make(n_devices=2, ehr=None, **kw):
-    gw = Gateway(ehr, clock=clock, **kw)
+    gw = WardGateway(ehr, clock=clock, **kw)
     senders = []
     for i in range(n_devices):
         sender, link = aes_link(f"dev-{i}", f"patient-{i}", bytes([i + 1]) * 32)
@@ -138,7 +138,7 @@ def test_restart_loses_nothing_and_keeps_refusing_old_packets(tmp_path):
     assert all(o.lane != "Quarantine" for o in outs)
     gw.close()
 
-    gw2 = Gateway(EHR(path), clock=clock)
+    gw2 = WardGateway(EHR(path), clock=clock)
     _, link = aes_link("dev-0", "patient-0", bytes([1]) * 32)
     gw2.register(link)
     assert gw2.ehr.counts()["observations"] == 123
@@ -159,11 +159,11 @@ def test_thresholds_change_is_validated_and_audited():
     assert gw.receive(s.packet(NOW, 0.25, CALM)).lane == "High"
     assert any(r["actor"] == "charge-nurse" and r["action"] == "set-thresholds" for r in gw.ehr.rows("audit"))
     with pytest.raises(TypeError):
-        Gateway(thresholds=(0.2, 0.3))
+        WardGateway(thresholds=(0.2, 0.3))
 
 
 def test_channel_link_ascon_packets():
-    gw = Gateway(clock=clock)
+    gw = WardGateway(clock=clock)
     sender, link = channel_link("pump-7", "patient-7", seed=7)
     gw.register(link)
     frames = [sender.packet(NOW, 0.3 * i, CALM) for i in range(4)]
@@ -196,11 +196,11 @@ def test_gateway_shared_by_threads_delivers_everything_once():
 
 def test_bad_gateway_arguments():
     with pytest.raises(ValueError):
-        Gateway(window=0)
+        WardGateway(window=0)
     with pytest.raises(ValueError):
-        Gateway(max_age_s=-1)
+        WardGateway(max_age_s=-1)
     with pytest.raises(TypeError):
-        Gateway().register("dev-1")
+        WardGateway().register("dev-1")
     with pytest.raises(ValueError):
         aes_link("dev\n1", "p", os.urandom(32))
     with pytest.raises(ValueError):

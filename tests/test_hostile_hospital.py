@@ -10,7 +10,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from pqfl_kit.hospital import EHR, Gateway, ReplayWindow, Vitals, aes_link, channel_link
+from pqfl_kit.hospital import EHR, ReplayWindow, Vitals, WardGateway, aes_link, channel_link
 from pqfl_kit.hospital.packets import KIND_AES, MAGIC, MAX_SEQ, build_header
 from pqfl_kit.qkd.records import RECORD_OVERHEAD, seal_record
 
@@ -26,7 +26,7 @@ def raw_frame(device_id: str, seq: int, body: bytes, kind: int = KIND_AES) -> by
 
 
 def gateway(ehr=None, **kw):
-    gw = Gateway(ehr, clock=lambda: NOW, **kw)
+    gw = WardGateway(ehr, clock=lambda: NOW, **kw)
     sender, link = aes_link("dev-0", "patient-0", KEY)
     gw.register(link)
     return gw, sender
@@ -103,7 +103,7 @@ def test_replay_window_is_o_window():
 
 def test_a_tampered_copy_arriving_first_does_not_block_the_real_packet():
     """Why 3: the channel commits its sequence number only after the eq. 7 HMAC check."""
-    gw = Gateway(clock=lambda: NOW)
+    gw = WardGateway(clock=lambda: NOW)
     sender, link = channel_link("pump-1", "patient-1", seed=11)
     gw.register(link)
     for position in (-1, -40, -33):  # eq. 7 HMAC tag, Ascon tag, last ciphertext byte
@@ -149,12 +149,12 @@ def test_sizes_a_learner_can_type_have_limits():
     quick(lambda: EHR().rows("audit", limit=2.5), TypeError, "limit")
     quick(lambda: EHR(batch_size=10**12), ValueError, "batch_size must be in")
     quick(lambda: EHR(busy_timeout_s=float("nan")), ValueError, "busy_timeout_s")
-    quick(lambda: Gateway(window=10**9), ValueError, "window")
-    quick(lambda: Gateway(window="64"), TypeError, "window")
-    quick(lambda: Gateway(max_packet=10**12), ValueError, "max_packet")
-    quick(lambda: Gateway(max_age_s=float("nan")), ValueError, "max_age_s")
-    quick(lambda: Gateway(max_skew_s=0), ValueError, "max_skew_s")
-    quick(lambda: Gateway(keep_recent=-1), ValueError, "keep_recent")
+    quick(lambda: WardGateway(window=10**9), ValueError, "window")
+    quick(lambda: WardGateway(window="64"), TypeError, "window")
+    quick(lambda: WardGateway(max_packet=10**12), ValueError, "max_packet")
+    quick(lambda: WardGateway(max_age_s=float("nan")), ValueError, "max_age_s")
+    quick(lambda: WardGateway(max_skew_s=0), ValueError, "max_skew_s")
+    quick(lambda: WardGateway(keep_recent=-1), ValueError, "keep_recent")
     v = Vitals(np.int64(16), np.float32(97.0), 120, 70, 36.8)  # numpy numbers are fine
     assert type(v.respiration_rate) is float and type(v.spo2) is float
     assert EHR().has_observation("d", 1 << 70) is False

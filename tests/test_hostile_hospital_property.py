@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pqfl_kit.hospital import EHR, Delivered, Gateway, aes_link, channel_link
+from pqfl_kit.hospital import EHR, Delivered, WardGateway, aes_link, channel_link
 from pqfl_kit.hospital.packets import KIND_AES, MAGIC, MAX_SEQ, build_header
 from pqfl_kit.qkd.records import RECORD_OVERHEAD, seal_record
 
@@ -90,7 +90,7 @@ def run(ops, batch_size: int, folder: Path):
     path = folder / "ehr.sqlite"
     alerts = []
     # consistency, not power-loss durability, is under test: skip the fsync per alert
-    gw = Gateway(EHR(path, batch_size=batch_size, synchronous="NORMAL"), clock=lambda: NOW, window=16,
+    gw = WardGateway(EHR(path, batch_size=batch_size, synchronous="NORMAL"), clock=lambda: NOW, window=16,
                  on_alert=alerts.append)
     for link in links.values():
         gw.register(link)
@@ -160,7 +160,7 @@ def test_junk_never_costs_a_good_packet_and_the_ehr_stays_consistent(ops, batch_
             stop = json.loads([r for r in again.rows("audit") if r["action"] == "gateway-stop"][-1]["detail"])
             assert stop.get("received", 0) == stop.get("delivered", 0) + stop.get("quarantined", 0) == len(stream)
             assert again.last_sequences() == highest
-        gw2 = Gateway(EHR(path), clock=lambda: NOW)  # a restart keeps refusing old packets
+        gw2 = WardGateway(EHR(path), clock=lambda: NOW)  # a restart keeps refusing old packets
         gw2.register(aes_link("aes-a", "patient-a", KEY)[1])
         last = [f for f, k in stream if k is not None and k[0] == "aes-a"]
         if last:

@@ -37,7 +37,7 @@ __all__ = ["build_hospital_app", "plot_fatigue", "lanes_html", "alerts_html", "e
 _LANE_COLOURS = {"Critical": "#b3261e", "High": "#c26a00", "Normal": "#1b7f3b", "Quarantine": "#5b2a86"}
 
 ALGORITHM_3 = [  # (paper line, paper step, kit code path, checks)
-    ("3", "for each d_i in D_enc do", "Gateway.receive(frame)", "one outcome per packet, always"),
+    ("3", "for each d_i in D_enc do", "WardGateway.receive(frame)", "one outcome per packet, always"),
     ("-", "(not in the paper)",
      "size, header, length field, known device", "oversized / truncated / malformed / unknown-device"),
     ("-", "(not in the paper)", "ReplayWindow.check(seq)", "duplicate / out-of-window (RFC 4303 window)"),

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from .cds import Decision, News2, Vitals, decide, news2
 from .ehr import EHR, AuditCheck, utc_now
-from .gateway import LANES, REASONS, Alert, Delivered, Gateway, Quarantined, ReplayWindow
+from .gateway import LANES, REASONS, Alert, Delivered, Quarantined, ReplayWindow, WardGateway
 from .packets import Link, Sender, aes_link, channel_link
 from .priority import PRIORITIES, SUBSYSTEMS, Thresholds, priority_level
 
-__all__ = ["Vitals", "News2", "Decision", "news2", "decide", "EHR", "AuditCheck", "utc_now", "Gateway", "Delivered",
+__all__ = ["Vitals", "News2", "Decision", "news2", "decide", "EHR", "AuditCheck", "utc_now", "WardGateway", "Delivered",
            "Quarantined", "Alert", "ReplayWindow", "REASONS", "LANES", "Link", "Sender", "aes_link",
            "channel_link", "Thresholds", "priority_level", "PRIORITIES", "SUBSYSTEMS"]

@@ -24,7 +24,7 @@ cannot write, the alert is still sent, with ``recorded=False``: a full disk must
 pager. Observations without an alert are batched by the EHR (its loss bound: ``batch_size - 1``
 rows, ``max_delay_s`` seconds).
 
-Invariant: every call to :meth:`Gateway.receive` returns exactly one outcome, either
+Invariant: every call to :meth:`WardGateway.receive` returns exactly one outcome, either
 :class:`Delivered` or :class:`Quarantined`; only delivered packets reach ``observations``.
 The sliding window advances only after the integrity check, so a forged packet cannot move it.
 Of an unauthenticated packet the EHR keeps only range-checked fields (sequence number <= 2**63-1,
@@ -53,7 +53,7 @@ from .ehr import EHR
 from .packets import MAX_BODY, MAX_SEQ, Link, PacketError, parse_header
 from .priority import SUBSYSTEMS, Thresholds, priority_level
 
-__all__ = ["Gateway", "Delivered", "Quarantined", "Alert", "ReplayWindow", "REASONS", "LANES"]
+__all__ = ["WardGateway", "Delivered", "Quarantined", "Alert", "ReplayWindow", "REASONS", "LANES"]
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +114,11 @@ def _digest(frame: bytes) -> str:
     return hashlib.sha256(frame).hexdigest()
 
 
-class Gateway:
+class WardGateway:
     """Receives encrypted packets from many devices and runs Algorithm 3 on each.
+
+    (The ward's packet gateway; :class:`pqfl_kit.pqc.channel.Gateway` is the handshake responder
+    that a :func:`~pqfl_kit.hospital.packets.channel_link` runs in front of it.)
 
     ``ehr`` is where everything is recorded (default: a new in-memory EHR); ``on_alert`` is
     called synchronously with each :class:`Alert` (the staff notification: a pager, a queue),
@@ -306,7 +309,7 @@ class Gateway:
             self.ehr.audit("gateway-stop", json.dumps(dict(self.counts), sort_keys=True))
             self.ehr.close()
 
-    def __enter__(self) -> Gateway:
+    def __enter__(self) -> WardGateway:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -17,7 +17,7 @@ a notebook:
    too (notebook 07). Every device scores its own windows (paper Algorithm 1 step 4).
 3. :func:`run_ward` seals each packet (E91-keyed AES-256-GCM records or the Ascon PQC channel),
    lets an attacker tamper with a fraction of packets or replay captured ones, feeds everything
-   to a :class:`~pqfl_kit.hospital.gateway.Gateway`, and keeps the ground truth so the
+   to a :class:`~pqfl_kit.hospital.gateway.WardGateway`, and keeps the ground truth so the
    notebook can measure alert fatigue (:func:`fatigue_curve`, :func:`recommend_thresholds`).
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ from pqfl_kit.limits import real, whole
 from pqfl_kit.models.interface import Detector, probabilities
 
 from .ehr import EHR
-from .gateway import Delivered, Gateway
+from .gateway import Delivered, WardGateway
 from .packets import aes_link, channel_link
 from .priority import Thresholds
 
@@ -217,7 +217,7 @@ class WardRun:
     """The result of :func:`run_ward`: the gateway, every outcome and the truth behind it."""
 
     ward: Ward
-    gateway: Gateway
+    gateway: WardGateway
     outcomes: list
     attack: list[str]  # per received packet: "", "tampered" or "replayed"
     source: list[int]  # per received packet: index into the ward's rows
@@ -242,7 +242,7 @@ def score_ward(ward: Ward, scorer: Detector | Callable[[np.ndarray], np.ndarray]
     return ward.scores
 
 
-def _register_devices(sc: Scenario, gateway: Gateway) -> list:
+def _register_devices(sc: Scenario, gateway: WardGateway) -> list:
     """One sender per bedside device, its link registered at the gateway."""
     senders = []
     for p in range(sc.n_patients):
@@ -270,7 +270,7 @@ def run_ward(ward: Ward, scorer: Detector | Callable[[np.ndarray], np.ndarray] |
         scores = score_ward(ward, scorer)
     rng = np.random.default_rng([sc.seed, 7])
     clock = [START]
-    gateway = Gateway(ehr, thresholds=thresholds, clock=lambda: clock[0], on_alert=on_alert, keep_recent=400)
+    gateway = WardGateway(ehr, thresholds=thresholds, clock=lambda: clock[0], on_alert=on_alert, keep_recent=400)
     senders = _register_devices(sc, gateway)
     captured: list[tuple[int, bytes]] = []
     outcomes: list = []
