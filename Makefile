@@ -75,9 +75,13 @@ lab: $(VENV)/.lab-ok
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 	  $$([ "$$(id -u)" = 0 ] && echo --ServerApp.allow_root=True) notebooks/00_start_here.ipynb
 
+# The app gallery (Voila's landing page) opens in the browser; each card opens an app view (title,
+# introduction, app). etc/jupyter/voila.py is the configuration; lesson links go to `make lab` on $(PORT).
+apps: APPS_PORT ?= 8866
 apps: $(VENV)/.lab-ok
 	@$(MAKE) --no-print-directory liboqs || echo "liboqs could not be built: the kit uses its OpenSSL backend."
-	$(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(PORT)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	PQFL_LAB_URL=http://127.0.0.1:$(PORT)/ $(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(APPS_PORT)
 
 # Both PQC backends are tested: liboqs must build and load here (PQFL_REQUIRE_LIBOQS=1).
 test: $(VENV)/.test-ok system-test-deps $(LIBOQS)

@@ -50,9 +50,11 @@ ALGORITHM_3 = [  # (paper line, paper step, kit code path, checks)
     ("10", "extract anomaly score y_i", "payload 'score' (scored on the device)", "must be in [0, 1]"),
     ("11", "determine priority level (eq. 9)", "priority_level(score, Thresholds)", "0 <= tau_med < tau_high <= 1"),
     ("12", "route to clinical subsystem", "SUBSYSTEMS[priority]", "rapid-response / ward-monitoring / ehr-charting"),
-    ("13", "update EHR with timestamped data", "EHR.add_observation (UTC, batched commits)", "SQLite WAL, audit trail"),
+    ("13", "update EHR with timestamped data", "EHR.add_observation (UTC, batched commits)",
+     "SQLite WAL, append-only, hash-chained audit trail"),
     ("14-16", "if y_i > tau_med: clinical alert, notify staff",
-     "cds.decide: NEWS2 (eq. 10) + priority -> roles", "device/cyber alerts go to clinical engineering"),
+     "cds.decide: NEWS2 (eq. 10) + priority -> roles",
+     "committed to the EHR before anyone is notified; device/cyber alerts go to clinical engineering"),
 ]
 
 
