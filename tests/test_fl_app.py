@@ -11,7 +11,8 @@ def _accuracy(page) -> float:
 
 
 def test_poisoned_client_and_robust_aggregator(open_app, shot):
-    page = open_app("05_federated_pi_cluster", ".pqfl-fl-app .pqfl-fl-acc")
+    page = open_app("05_federated_pi_cluster", ".pqfl-fl-app .pqfl-fl-run")
+    assert "press Run federation" in page.locator(".pqfl-fl-status").inner_text()  # nothing trains before a click
     shot("05_fl_start")
     slider = page.locator(".pqfl-fl-poisoned [role=slider]")
     slider.focus()

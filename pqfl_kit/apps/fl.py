@@ -5,13 +5,15 @@ The figures live in :mod:`pqfl_kit.fl.plots`.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 
 from .. import SEED
 from ..exercises import quiz_widget
-from ..fl import cluster, simulate
+from ..fl import cluster, experiment
+from ..fl.config import FLConfig
 from ..fl.plots import figure_png, plot_report  # notebooks import it from here
 from .common import classed, guarded, show_status, status_line, titled
 
@@ -85,41 +87,58 @@ class _Controls:
         if self.poisoned.value >= self.clients.value:
             raise ValueError("Keep at least one honest client: poisoned must be below the number of clients.")
 
-    def run_federation(self):
-        """``simulate`` with these settings (seed pqfl_kit.SEED: every learner sees the same federation)."""
-        return simulate(n_clients=self.clients.value, rounds=self.rounds.value, model=self.model.value,
-                        profile=self.profile.value, pqc=self.pqc.value, aggregator=self.aggregator.value,
-                        poisoned=self.poisoned.value, dropout=self.dropout.value, energy_aware=self.energy.value,
-                        link=self.link.value, forged=self.forged.value, seed=SEED)
+    def run_federation(self, on_round: Callable[[int, int], None]):
+        """``simulate`` with these settings (seed pqfl_kit.SEED: every learner sees the same federation);
+        ``on_round(r, rounds)`` after each round."""
+        config = FLConfig(n_clients=self.clients.value, rounds=self.rounds.value, model=self.model.value,
+                          profile=self.profile.value, pqc=self.pqc.value, aggregator=self.aggregator.value,
+                          poisoned=self.poisoned.value, dropout=self.dropout.value, energy_aware=self.energy.value,
+                          link=self.link.value, forged=self.forged.value, seed=SEED)
+        return experiment.run(config, on_round=on_round)
 
 
 def build_fl_app() -> widgets.Widget:
     """Controls -> ``simulate`` -> accuracy, round-time breakdown, energy, bytes, paper table."""
     controls = _Controls.create()
     run = classed(widgets.Button(description="Run federation", button_style="primary"), "pqfl-fl-run")
+    progress = classed(widgets.IntProgress(value=0, min=0, max=1, description="rounds",
+                                           layout=widgets.Layout(width="260px")), "pqfl-fl-progress")
     status = status_line("pqfl-fl-status")
     summary = classed(widgets.HTML(), "pqfl-fl-summary")
     figure = classed(widgets.Image(format="png", layout=widgets.Layout(max_width="100%")), "pqfl-figure",
                      "pqfl-fl-figure")
     paper = classed(widgets.HTML(), "pqfl-fl-paper")
 
+    def round_done(r: int, rounds: int) -> None:
+        progress.max, progress.value = rounds, r
+        show_status(status, f"round {r} of {rounds} done" + (", now the centralized baseline..." if r == rounds
+                                                             else "..."), "info")
+
     @guarded(status)
-    def on_run(_=None):
+    def federate():
         controls.check()
-        show_status(status, "training...", "info")
-        report = controls.run_federation()
+        progress.value = 0
+        show_status(status, f"training round 1 of {controls.rounds.value}...", "info")
+        report = controls.run_federation(round_done)
         summary.value = summary_html(report)
         paper.value = paper_html(report)
         figure.value = figure_png(plot_report(report))
         show_status(status, f"done: {controls.rounds.value} rounds with {controls.clients.value} clients "
                             f"({report.config['aggregator']}, PQC {'on' if controls.pqc.value else 'off'}).", "ok")
 
+    def on_run(_=None):
+        run.disabled = True  # one federation at a time; re-enabled after success or an error
+        try:
+            federate()
+        finally:
+            run.disabled = False
+
     run.on_click(on_run)
+    show_status(status, "Choose the settings, then press Run federation (a few seconds per round).", "info")
     app = widgets.VBox([
         titled("Federated learning on a simulated Raspberry Pi cluster",
-               widgets.VBox([controls.columns(), widgets.HBox([run, status])])),
+               widgets.VBox([controls.columns(), widgets.HBox([run, progress, status])])),
         summary, figure, titled("Paper vs kit", paper), quiz_widget("05.1")])
     app.add_class("pqfl-app")
     app.add_class("pqfl-fl-app")
-    on_run()
     return app

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -297,11 +298,18 @@ def simulate(n_clients: int = 10, rounds: int = 5, model: str = "gru", profile: 
                         centralized=centralized, amqp_url=amqp_url))
 
 
-def run(config: FLConfig) -> FLReport:
-    """:func:`simulate` for a checked :class:`~pqfl_kit.fl.config.FLConfig`."""
+def run(config: FLConfig, *, on_round: Callable[[int, int], None] | None = None) -> FLReport:
+    """:func:`simulate` for a checked :class:`~pqfl_kit.fl.config.FLConfig`.
+
+    ``on_round(r, rounds)``, if given, is called after each round (an app's progress bar).
+    """
     sim = _Simulation.start(config)
     try:
-        history = [_round(sim, r) for r in range(1, config.rounds + 1)]
+        history = []
+        for r in range(1, config.rounds + 1):
+            history.append(_round(sim, r))
+            if on_round is not None:
+                on_round(r, config.rounds)
     finally:
         sim.net.close()
     size = wire.model_bytes(sim.global_w)
