@@ -72,6 +72,7 @@ system-test-deps:
 # The kit runs without liboqs (OpenSSL backend), so a failed liboqs build does not stop `make lab`.
 lab: $(VENV)/.lab-ok
 	@$(MAKE) --no-print-directory liboqs || echo "liboqs could not be built: the kit uses its OpenSSL backend."
+	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 	  $$([ "$$(id -u)" = 0 ] && echo --ServerApp.allow_root=True) notebooks/00_start_here.ipynb
 
@@ -90,10 +91,12 @@ test: $(VENV)/.test-ok system-test-deps $(LIBOQS)
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
 	  -p no:cacheprovider $(PYTEST_ARGS)
 
-# ruff checks the package, tests, benchmarks, tools and notebooks; mypy the package (pyproject.toml).
+# ruff checks the package, tests, benchmarks, tools and notebooks; mypy the package (pyproject.toml);
+# every notebook's app cell carries the `app` tag that Voila's app view keeps.
 lint: $(VENV)/.test-ok
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/python tools/tag_app_cells.py --check
 
 # Unit tests only (nothing that starts a kernel, browser, broker or server, or takes over 2 s): < 60 s.
 test-fast: $(VENV)/.test-ok
