@@ -1,4 +1,7 @@
-"""Every exercise of every notebook: the solution passes, a stub reads "not done", nonsense is "wrong"."""
+"""Every exercise of every notebook: the solution passes, a stub reads "not done", nonsense is "wrong".
+
+Typical wrong answers, one list per exercise, are in test_exercise_wrong_answers.py.
+"""
 from __future__ import annotations
 
 import pkgutil
@@ -63,9 +66,12 @@ def test_reveal_shows_solution_source():
     assert function_exercise.id in ex.reveal(function_exercise.id).data
 
 
-def test_unknown_exercise_id_is_a_clear_error():
+def test_unknown_exercise_id_is_a_friendly_message_not_an_error():
+    for bad_id in ("99.9", None, 7, "01-2"):
+        result = ex.check(bad_id, 1)
+        assert result.status == ex.UNKNOWN and not result.passed and "Copy the id" in result.message
     with pytest.raises(KeyError, match="ids look like"):
-        ex.check("99.9", 1)
+        ex.get("99.9")
 
 
 @pytest.mark.parametrize("text, value", [("3", 3), (" 3 ", 3), ("3.0", 3), (3.0, 3), (7, 7)])

@@ -11,6 +11,12 @@ Pattern (after Neuromatch Academy and the qiskit-textbook widgets):
   learner's way; ``reveal("01.2")`` prints one on request. Unit tests prove every solution
   passes its own check and every stub is reported as not done.
 
+Graders never compare the learner's object with ``==`` (its ``__eq__`` could say yes to anything):
+they first turn it into a plain number, bool, str, bytes or finite numpy array with the ``as_*``
+coercers, which raise ``Rejected`` (shown as "not quite" with the reason) for NaN, infinity, a
+missing ``return`` or a wrong type or shape. Tolerances for simulated quantities are three
+standard errors. ``check`` with an unknown or malformed id returns a friendly "unknown exercise".
+
 Each notebook's exercises are registered in a module ``pqfl_kit.exercises.nbXX`` where XX is
 the notebook number; it is imported lazily the first time one of its ids is asked for.
 """
@@ -19,15 +25,24 @@ from __future__ import annotations
 import html
 import importlib
 import inspect
+import math
+import re
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Exercise", "CheckResult", "register", "get", "check", "reveal", "quiz_widget", "all_exercises",
-           "whole_number"]
+import numpy as np
 
-NOT_DONE, WRONG, RIGHT = "not-done", "wrong", "right"
+from ..limits import is_whole, real
+
+__all__ = ["Exercise", "CheckResult", "Rejected", "register", "get", "check", "reveal", "quiz_widget",
+           "all_exercises", "whole_number", "as_real", "as_whole", "as_bool", "as_choice", "as_bytes", "as_array",
+           "as_layers", "close", "describe"]
+
+NOT_DONE, WRONG, RIGHT, UNKNOWN = "not-done", "wrong", "right", "unknown"
+#: an exercise id: two-digit notebook number, a dot, the exercise number ("01.2")
+EXERCISE_ID = re.compile(r"(\d\d)\.(\d+)")
 
 
 @dataclass(frozen=True)
@@ -35,8 +50,9 @@ class Exercise:
     """One exercise.
 
     ``grade(answer)`` returns ``(ok, feedback)``; it may raise anything, ``check`` turns that
-    into a message. ``kind`` is "function" (the learner writes a function) or "value" (the
-    learner gives a number, word or list; such exercises can also appear in the app).
+    into a message (``Rejected``: an answer of the wrong kind, shown with its reason). ``kind``
+    is "function" (the learner writes a function) or "value" (the learner gives a number, word
+    or list; such exercises can also appear in the app).
     """
 
     id: str
@@ -65,39 +81,159 @@ class CheckResult:
         return self.passed
 
     def __repr__(self) -> str:
-        icon = {RIGHT: "Correct", WRONG: "Not quite", NOT_DONE: "Not done yet"}[self.status]
-        return f"[Exercise {self.exercise_id}] {icon}: {self.message}"
+        icon = {RIGHT: "Correct", WRONG: "Not quite", NOT_DONE: "Not done yet", UNKNOWN: "Unknown exercise"}
+        return f"[Exercise {self.exercise_id}] {icon[self.status]}: {self.message}"
 
     def _repr_html_(self) -> str:
-        colour = {RIGHT: "#1b7f3b", WRONG: "#b3261e", NOT_DONE: "#8a6d00"}[self.status]
+        colour = {RIGHT: "#1b7f3b", WRONG: "#b3261e", NOT_DONE: "#8a6d00", UNKNOWN: "#555555"}[self.status]
         return (
             f'<div class="pqfl-check pqfl-check-{self.status}" style="border-left:4px solid {colour};'
             f'padding:4px 10px;margin:4px 0;color:{colour}">{html.escape(repr(self))}</div>'
         )
 
 
+class Rejected(ValueError):
+    """An answer of the wrong kind (NaN, infinity, wrong type or shape, no ``return``).
+
+    Graders raise it through the ``as_*`` coercers below; ``check`` shows its text as "not quite",
+    never as "your code raised". Comparisons are made on the coerced plain value, never with ``==``
+    on the learner's object (whose ``__eq__`` could answer True to anything).
+    """
+
+
 _REGISTRY: dict[str, Exercise] = {}
 
 
-def whole_number(answer) -> int:
+# ---- coercers: the learner's answer as a plain number, bool, str, bytes or numpy array ---------
+
+def describe(value: Any) -> str:
+    """A short repr of a learner's value that cannot fail."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a learner's object may break repr: describe it by its type
+        text = f"a {type(value).__name__} object"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _missing(value: Any, what: str) -> None:
+    if value is None:
+        raise Rejected(f"{what} None: did you forget to `return` the result?")
+
+
+def _parse_number(text: str, what: str) -> float | int:
+    cleaned = text.strip().replace(",", ".")
+    try:
+        return int(cleaned)
+    except ValueError:
+        pass
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise Rejected(f"{what} {text!r}, which is not a number") from None
+
+
+def as_real(value: Any, what: str = "your answer is", *, text: bool = False) -> float:
+    """``value`` as a finite ``float``; ``Rejected`` for None, NaN, infinity, bool, text or other objects.
+
+    ``text=True`` reads a string such as ``"1.41"`` (value answers typed in a notebook or app).
+    ``what`` starts the message, e.g. ``"f(37.0) returned"``.
+    """
+    _missing(value, what)
+    if isinstance(value, str):
+        if not text:
+            raise Rejected(f"{what} the text {describe(value)}: return a number, not a string")
+        value = _parse_number(value, what)
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    try:
+        return real("the answer", value)
+    except TypeError:
+        raise Rejected(f"{what} {describe(value)} ({type(value).__name__}), not a plain number") from None
+    except ValueError:
+        raise Rejected(f"{what} {describe(value)}: that is not a finite number (NaN or infinity)") from None
+
+
+def as_whole(value: Any, what: str = "your answer is", *, text: bool = False) -> int:
+    """``value`` as an ``int``: whole numbers (``3``, ``3.0``, numpy integers; ``"3"`` with ``text=True``)."""
+    if is_whole(value):
+        return int(value)
+    number = as_real(value, what, text=text)
+    if not number.is_integer():
+        raise Rejected(f"{what} {describe(value)}, which is not a whole number")
+    return int(number)
+
+
+def whole_number(answer: Any) -> int:
     """An answer that must be a whole number (``3``, ``3.0`` or ``"3"``); ValueError otherwise.
 
     Graders use it instead of ``int(answer)``, which would silently accept 3.9 as 3.
     """
-    if isinstance(answer, bool):
-        raise ValueError(f"{answer!r} is not a number")
-    if isinstance(answer, str):
-        answer = answer.strip()
-        try:
-            return int(answer)
-        except ValueError:
-            answer = float(answer)  # "3.0" is fine, "3.9" is caught below; junk raises ValueError
-    if isinstance(answer, float) and answer.is_integer():
-        return int(answer)
-    if isinstance(answer, int) or (hasattr(answer, "__index__") and not isinstance(answer, float)):
-        return int(answer)
-    raise ValueError(f"{answer!r} is not a whole number")
+    return as_whole(answer, "the answer is", text=True)
 
+
+def as_bool(value: Any, what: str) -> bool:
+    """``value`` as a ``bool``: only ``True``/``False`` (numpy's too), not 1, "yes" or other objects."""
+    _missing(value, what)
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise Rejected(f"{what} {describe(value)}: return True or False")
+
+
+def as_choice(value: Any, what: str, choices: Sequence[str]) -> str:
+    """``value`` as a plain ``str`` that is one of ``choices`` (spelled exactly)."""
+    _missing(value, what)
+    listed = " or ".join(repr(c) for c in choices)
+    if not isinstance(value, str):
+        raise Rejected(f"{what} {describe(value)}: return one of the strings {listed}")
+    word = str.__str__(value)  # a plain str, whatever the subclass overrides
+    if word in choices:
+        return word
+    near = [c for c in choices if c.lower() == word.strip().lower()]
+    if near:
+        raise Rejected(f"{what} {word!r}: spell it exactly {near[0]!r}")
+    raise Rejected(f"{what} {word!r}, which is none of {listed}")
+
+
+def as_bytes(value: Any, what: str) -> bytes:
+    """``value`` as ``bytes`` (from bytes, bytearray or memoryview; not from text or numbers)."""
+    _missing(value, what)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, str):
+        raise Rejected(f"{what} the text {describe(value)}: return bytes, e.g. bytes(list_of_ints), not str")
+    raise Rejected(f"{what} {describe(value)} ({type(value).__name__}): return bytes")
+
+
+def as_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """``value`` as a finite float numpy array, of ``shape`` when one is given."""
+    _missing(value, what)
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise Rejected(f"{what} {describe(value)}, which is not an array of numbers") from None
+    if shape is not None and array.shape != tuple(shape):
+        raise Rejected(f"{what} an array of shape {array.shape}, expected shape {tuple(shape)}")
+    if not np.isfinite(array).all():
+        raise Rejected(f"{what} an array with NaN or infinite entries")
+    return array
+
+
+def as_layers(value: Any, what: str, shapes: Sequence[tuple[int, ...]]) -> list[np.ndarray]:
+    """``value`` as a list of finite float arrays, one per layer, of the given shapes."""
+    _missing(value, what)
+    if not isinstance(value, (list, tuple)):
+        raise Rejected(f"{what} {describe(value)}: return a list with one numpy array per layer")
+    if len(value) != len(shapes):
+        raise Rejected(f"{what} {len(value)} layer(s): return one array per layer ({len(shapes)})")
+    return [as_array(layer, f"{what}, for layer {i},", shape) for i, (layer, shape) in enumerate(zip(value, shapes))]
+
+
+def close(got: float, want: float, tol: float = 1e-9) -> bool:
+    """Whether two plain numbers agree to ``tol`` (absolute or relative)."""
+    return math.isclose(got, want, rel_tol=tol, abs_tol=tol)
+
+
+# ---- registry and lookup -------------------------------------------------------------------------
 
 def register(exercise: Exercise) -> Exercise:
     """Add an exercise to the registry (called by the nbXX modules at import)."""
@@ -105,54 +241,90 @@ def register(exercise: Exercise) -> Exercise:
     return exercise
 
 
-def _module_for(exercise_id: str) -> str:
-    notebook = exercise_id.split(".", 1)[0]
-    return f"{__name__}.nb{notebook}"
+def _load_notebook(notebook: str) -> None:
+    """Import ``nbXX`` (XX = notebook) once; a notebook without exercises has no module."""
+    module = f"{__name__}.nb{notebook}"
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name != module:  # the module exists but one of its imports is missing
+            raise
+
+
+def _lookup(exercise_id: Any) -> Exercise | None:
+    """The registered exercise, or None for an unknown or malformed id."""
+    if not isinstance(exercise_id, str):
+        return None
+    match = EXERCISE_ID.fullmatch(exercise_id)
+    if match is None:
+        return None
+    if exercise_id not in _REGISTRY:
+        _load_notebook(match.group(1))
+    return _REGISTRY.get(exercise_id)
+
+
+def _unknown_message(exercise_id: Any) -> str:
+    """What to say about an id that names no exercise."""
+    advice = "Copy the id from the exercise's cell, e.g. check(\"01.2\", answer)."
+    if not isinstance(exercise_id, str):
+        return f"the exercise id must be text in quotes; got {describe(exercise_id)}. {advice}"
+    match = EXERCISE_ID.fullmatch(exercise_id)
+    if match is None:
+        return f"{exercise_id!r} is not an exercise id: ids look like \"01.2\" (notebook 01, exercise 2). {advice}"
+    known = [e.id for e in all_exercises(match.group(1))]
+    where = (f"notebook {match.group(1)} has {', '.join(known)}" if known
+             else f"notebook {match.group(1)} has no exercises")
+    return f"there is no exercise {exercise_id}: {where}. {advice}"
 
 
 def get(exercise_id: str) -> Exercise:
-    """The exercise with this id, e.g. ``"01.2"`` (notebook 01, exercise 2)."""
-    if exercise_id not in _REGISTRY:
-        try:
-            importlib.import_module(_module_for(exercise_id))
-        except ModuleNotFoundError:
-            pass
-    try:
-        return _REGISTRY[exercise_id]
-    except KeyError:
-        raise KeyError(f"No exercise {exercise_id!r}: ids look like '01.2' (notebook.number).") from None
+    """The exercise with this id, e.g. ``"01.2"`` (notebook 01, exercise 2); KeyError if there is none."""
+    exercise = _lookup(exercise_id)
+    if exercise is None:
+        raise KeyError(f"No exercise {exercise_id!r}: ids look like '01.2' (notebook.number).")
+    return exercise
 
 
 def all_exercises(notebook: str) -> list[Exercise]:
     """Every exercise of one notebook ("01"), in order."""
-    importlib.import_module(_module_for(notebook + ".0"))
+    _load_notebook(notebook)
     return sorted((e for e in _REGISTRY.values() if e.id.startswith(notebook + ".")),
                   key=lambda e: int(e.id.split(".")[1]))
 
+
+# ---- check ----------------------------------------------------------------------------------------
 
 def _is_unanswered(answer: Any) -> bool:
     return answer is None or answer is Ellipsis or (isinstance(answer, str) and not answer.strip())
 
 
 def check(exercise_id: str, answer: Any) -> CheckResult:
-    """Grade ``answer`` and say so kindly. Never raises for anything the learner wrote."""
-    exercise = get(exercise_id)
+    """Grade ``answer`` and say so kindly. Never raises, whatever the id or the answer."""
+    exercise = _lookup(exercise_id)
+    if exercise is None:
+        label = exercise_id if isinstance(exercise_id, str) else describe(exercise_id)
+        return CheckResult(label, UNKNOWN, _unknown_message(exercise_id))
+    hint = f" Hint: {exercise.hint}" if exercise.hint else ""
     if _is_unanswered(answer):
-        return CheckResult(exercise_id, NOT_DONE, f"fill in the answer. Hint: {exercise.hint}")
+        return CheckResult(exercise.id, NOT_DONE, f"fill in the answer.{hint}")
+    if exercise.kind == "function" and not callable(answer):
+        usage = f"check(\"{exercise.id}\", my_function)"
+        return CheckResult(exercise.id, WRONG, f"pass your function itself, e.g. {usage}, not {describe(answer)}: "
+                                               f"no brackets after its name.{hint}")
     try:
         ok, feedback = exercise.grade(answer)
     except NotImplementedError:
-        return CheckResult(exercise_id, NOT_DONE,
-                           f"replace the `raise NotImplementedError` with your code. Hint: {exercise.hint}")
+        return CheckResult(exercise.id, NOT_DONE, f"replace the `raise NotImplementedError` with your code.{hint}")
+    except Rejected as rejection:
+        reason = str(rejection)
+        return CheckResult(exercise.id, WRONG, f"{reason}{'' if reason.endswith(('.', '?', '!')) else '.'}{hint}")
     except Exception as error:  # noqa: BLE001 - the learner's code failed: say how, no traceback
         if exercise.kind == "value":
-            return CheckResult(exercise_id, WRONG, f"{error}. Hint: {exercise.hint}")
-        return CheckResult(exercise_id, WRONG,
-                           f"your code raised {type(error).__name__}: {error}. Hint: {exercise.hint}")
+            return CheckResult(exercise.id, WRONG, f"{error}.{hint}")
+        return CheckResult(exercise.id, WRONG, f"your code raised {type(error).__name__}: {error}.{hint}")
     if ok:
-        return CheckResult(exercise_id, RIGHT, feedback or "well done!")
-    hint = f" Hint: {exercise.hint}" if exercise.hint else ""
-    return CheckResult(exercise_id, WRONG, f"{feedback}{hint}")
+        return CheckResult(exercise.id, RIGHT, feedback or "well done!")
+    return CheckResult(exercise.id, WRONG, f"{feedback}{hint}")
 
 
 def solution_text(exercise_id: str) -> str:
@@ -164,9 +336,11 @@ def solution_text(exercise_id: str) -> str:
 
 
 def reveal(exercise_id: str):
-    """Show the reference solution (try first!) as a Markdown code block."""
+    """Show the reference solution (try first!) as a Markdown code block; a note for an unknown id."""
     from IPython.display import Markdown
 
+    if _lookup(exercise_id) is None:
+        return Markdown(f"**No solution to show**: {_unknown_message(exercise_id)}")
     return Markdown(f"**Solution {exercise_id}**\n\n```python\n{solution_text(exercise_id)}\n```")
 
 

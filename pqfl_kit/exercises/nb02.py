@@ -7,14 +7,23 @@ import numpy as np
 
 from ..pqc import ascon
 from ..pqc.channel import HEADER_SIZE, OVERHEAD
-from . import Exercise, register, whole_number
-
+from . import Exercise, as_bytes, as_whole, register, whole_number
 
 # 02.1 ---------------------------------------------------------------------------------
+_OVERHEAD_MIX_UPS = {ascon.TAG_SIZE: f"{ascon.TAG_SIZE} bytes is only the Ascon tag: the header travels too",
+                     HEADER_SIZE: f"{HEADER_SIZE} bytes is only the header: the Ascon tag is appended too",
+                     100 + OVERHEAD: f"{100 + OVERHEAD} bytes is the whole packet: subtract the 100-byte reading"}
+
+
 def _grade_overhead(answer) -> tuple[bool, str]:
-    if whole_number(answer) == OVERHEAD:
-        return True, f"{HEADER_SIZE}-byte header + 16-byte Ascon tag = {OVERHEAD} bytes per packet."
-    return False, f"{answer} bytes is not what a sealed packet adds."
+    extra = as_whole(answer, text=True)
+    if extra == OVERHEAD:
+        return True, f"{HEADER_SIZE}-byte header + {ascon.TAG_SIZE}-byte Ascon tag = {OVERHEAD} bytes per packet."
+    if extra in _OVERHEAD_MIX_UPS:
+        return False, f"{_OVERHEAD_MIX_UPS[extra]}."
+    if abs(extra - OVERHEAD) == 1:
+        return False, f"{extra} bytes is off by one: count the header field by field (1 + 8 + 8)."
+    return False, f"{extra} bytes is not what a sealed packet adds."
 
 
 register(Exercise(
@@ -31,14 +40,26 @@ def solution_recover_reading(ciphertext_a: bytes, ciphertext_b: bytes, known_a: 
     return bytes(ca ^ cb ^ pa for ca, cb, pa in zip(ciphertext_a[:n], ciphertext_b[:n], known_a))
 
 
+def _recover_slip(got: bytes, ct_a: bytes, ct_b: bytes, known: bytes) -> str:
+    """What a wrong recovery computed instead (the keystream cancels: C_a xor C_b = P_a xor P_b)."""
+    if len(got) != len(known):
+        return f"return exactly len(known_a) = {len(known)} bytes, not {len(got)} (the tag is not part of it)"
+    if got == bytes(x ^ y for x, y in zip(ct_a, ct_b[:len(known)])):
+        return "that is P_a xor P_b: xor it with the reading you know"
+    if got == known:
+        return "that is the known reading itself"
+    return "xor the two ciphertexts and the known reading, byte by byte"
+
+
 def _grade_recover(fn) -> tuple[bool, str]:
     cases = [(b"HR=072 SpO2=98 ", b"HR=131 SpO2=85 "), (b"T=36.9C", b"T=39.4C"), (b"BP 120/80", b"BP 190/11")]
     for known, secret in cases:
         key, nonce = os.urandom(16), os.urandom(16)
         ct_a, ct_b = ascon.encrypt(key, nonce, b"", known), ascon.encrypt(key, nonce, b"", secret)
-        got = fn(ct_a, ct_b, known)
+        got = as_bytes(fn(ct_a, ct_b, known), f"for the known reading {known!r} you returned")
         if got != secret:
-            return False, f"for the known reading {known!r} you recovered {got!r}, expected {secret!r}."
+            return False, (f"for the known reading {known!r} you recovered {got!r}, expected {secret!r}: "
+                           f"{_recover_slip(got, ct_a, ct_b, known)}.")
     return True, "nonce reuse exposes the XOR of the plaintexts: one known reading reveals the other."
 
 
@@ -56,6 +77,14 @@ def solution_flipped_bits(state_a, state_b) -> int:
     return sum(bin(int(a) ^ int(b)).count("1") for a, b in zip(state_a, state_b))
 
 
+def _flipped_slip(got: int, a: np.ndarray, b: np.ndarray, expected: int) -> str:
+    if got == 320 - expected:
+        return "you counted the bits that are equal"
+    if got == int(np.count_nonzero(a != b)):
+        return "you counted the 64-bit words that differ: count the differing bits inside them"
+    return "xor the words and count the ones"
+
+
 def _grade_flipped(fn) -> tuple[bool, str]:
     start = ascon.initial_state()
     other = start.copy()
@@ -63,10 +92,11 @@ def _grade_flipped(fn) -> tuple[bool, str]:
     for rounds in (1, 2, 12):
         a, b = ascon.permutation(start, rounds), ascon.permutation(other, rounds)
         expected = int(ascon.state_bits(a ^ b).sum())
-        got = fn(a, b)
+        got = as_whole(fn(a, b), f"after {rounds} round(s) flipped_bits returned")
         if got != expected:
-            return False, f"after {rounds} round(s) {expected} bits differ, you counted {got}."
-    if fn(start, start) != 0:
+            return False, (f"after {rounds} round(s) {expected} bits differ, you counted {got}: "
+                           f"{_flipped_slip(got, a, b, expected)}.")
+    if as_whole(fn(start, start), "for two identical states flipped_bits returned") != 0:
         return False, "identical states differ in 0 bits."
     return True, "after 12 rounds about half of the 320 bits flip: full diffusion."
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, register, whole_number
+from . import Exercise, as_array, as_real, as_whole, close, register, whole_number
 
 
 # 04.1 ---------------------------------------------------------------------------------
@@ -14,20 +14,32 @@ def solution_zscore(train_X, test_X):
     return (test_X - mean) / std
 
 
+def _zscore_slips(train: np.ndarray, test: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    """Typical wrong standardizations, each with what it did wrong."""
+    flat, own = train.reshape(-1, 3), test.reshape(-1, 3)
+    return [
+        ((test - own.mean(0)) / own.std(0),
+         "you used the test windows' own statistics: that leaks test information into training"),
+        ((flat.mean(0) - test) / flat.std(0), "the sign is flipped: subtract the mean from x, not x from the mean"),
+        ((test - train.mean(0)) / train.std(0),
+         "you took statistics per time step; Eq. 3 uses one mean and std per feature over all windows and steps"),
+        ((test - flat.mean(0)) / flat.std(0, ddof=1), "that is the sample std (ddof=1); Eq. 3 uses np.std's ddof=0"),
+        (test - flat.mean(0), "you subtracted the mean but did not divide by the std"),
+    ]
+
+
 def _grade_zscore(fn) -> tuple[bool, str]:
     rng = np.random.default_rng(4)
     train = rng.normal([5, -60, 80], [1, 3, 10], size=(30, 6, 3))
     test = rng.normal([9, -70, 80], [1, 3, 10], size=(10, 6, 3))
-    got = np.asarray(fn(train.copy(), test.copy()), dtype=float)
     want = solution_zscore(train, test)
-    if got.shape != want.shape:
-        return False, f"the result has shape {got.shape}, expected {want.shape} (same as test_X)."
-    leaked = (test - test.reshape(-1, 3).mean(0)) / test.reshape(-1, 3).std(0)
-    if np.allclose(got, leaked, atol=1e-6):
-        return False, "you used the test windows' own statistics: that leaks test information into training."
-    if not np.allclose(got, want, atol=1e-6):
-        return False, "the values differ from (x - train mean) / train std per feature."
-    return True, "right: the test data is scaled with what the model saw in training, nothing more."
+    got = as_array(fn(train.copy(), test.copy()), "zscore returned", want.shape)
+    if np.allclose(got, want, atol=1e-6):
+        return True, "right: the test data is scaled with what the model saw in training, nothing more."
+    for slip, why in _zscore_slips(train, test):
+        if np.allclose(got, slip, atol=1e-6):
+            return False, f"{why}."
+    return False, "the values differ from (x - train mean) / train std per feature."
 
 
 register(Exercise(
@@ -39,12 +51,21 @@ register(Exercise(
 
 
 # 04.2 ---------------------------------------------------------------------------------
+_WEIGHT_MIX_UPS = {20 * 9 * 16 + 16: "that counts a bias, but this layer has use_bias=False "
+                                     "(BatchNorm supplies the shift)",
+                   20 * 9 * 16 * 4: "that is the float32 size in bytes (4 per weight): count the weights",
+                   20 * 9: "180 is the number of inputs: each connects to all 16 units",
+                   9 * 16: "you left out the 20 time steps: the window is flattened first",
+                   20 * 16: "you left out the 9 features: the window is flattened first"}
+
+
 def _grade_dense_weights(answer) -> tuple[bool, str]:
-    if whole_number(answer) == 20 * 9 * 16:
+    weights = as_whole(answer, text=True)
+    if weights == 20 * 9 * 16:
         return True, "20 x 9 = 180 inputs x 16 units = 2,880 weights: 2,880 bytes in int8, 11,520 in float32."
-    if whole_number(answer) == 20 * 9 * 16 + 16:
-        return False, "that counts a bias, but this layer has use_bias=False (BatchNorm supplies the shift)."
-    return False, f"{answer} is not the number of weights of that layer."
+    if weights in _WEIGHT_MIX_UPS:
+        return False, f"{_WEIGHT_MIX_UPS[weights]}."
+    return False, f"{weights} is not the number of weights of that layer."
 
 
 register(Exercise(
@@ -63,16 +84,33 @@ def solution_f1(tn: int, fp: int, fn: int, tp: int) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
+_F1_CASES = [(90, 10, 5, 45), (50, 0, 0, 50), (80, 20, 20, 0), (10, 0, 30, 60), (99, 1, 0, 0), (60, 15, 5, 20)]
+#: other scores of a confusion matrix that learners return by mistake
+_F1_SLIPS = (
+    (lambda tn, fp, fn, tp: (tn + tp) / (tn + fp + fn + tp),
+     "that is the accuracy, which the many normal windows inflate"),
+    (lambda tn, fp, fn, tp: tp / (tp + fp) if tp + fp else 0.0, "that is the precision alone"),
+    (lambda tn, fp, fn, tp: tp / (tp + fn) if tp + fn else 0.0, "that is the recall alone"),
+    (lambda tn, fp, fn, tp: (tp / (tp + fp) + tp / (tp + fn)) / 2 if tp + fp and tp + fn else 0.0,
+     "that is the arithmetic mean of precision and recall; F1 is their harmonic mean 2PR / (P + R)"),
+)
+
+
 def _grade_f1(fn) -> tuple[bool, str]:
     from sklearn.metrics import f1_score
 
-    for tn, fp, fneg, tp in [(90, 10, 5, 45), (50, 0, 0, 50), (80, 20, 20, 0), (10, 0, 30, 60), (99, 1, 0, 0)]:
+    got, want = [], []
+    for tn, fp, fneg, tp in _F1_CASES:
         y = [0] * tn + [0] * fp + [1] * fneg + [1] * tp
         pred = [0] * tn + [1] * fp + [0] * fneg + [1] * tp
-        want = f1_score(y, pred, zero_division=0)
-        got = fn(tn, fp, fneg, tp)
-        if got is None or abs(float(got) - want) > 1e-9:
-            return False, f"for tn={tn}, fp={fp}, fn={fneg}, tp={tp} you returned {got}, scikit-learn says {want:.4f}."
+        want.append(float(f1_score(y, pred, zero_division=0)))
+        got.append(as_real(fn(tn, fp, fneg, tp), f"f1(tn={tn}, fp={fp}, fn={fneg}, tp={tp}) returned"))
+    for (tn, fp, fneg, tp), g, w in zip(_F1_CASES, got, want):
+        if not close(g, w):
+            slip = next((f": {why}" for score, why in _F1_SLIPS
+                         if all(close(g2, score(*case)) for g2, case in zip(got, _F1_CASES))), "")
+            return False, (f"for tn={tn}, fp={fp}, fn={fneg}, tp={tp} you returned {g:g}, "
+                           f"scikit-learn says {w:.4f}{slip}.")
     return True, "matches scikit-learn, including the cases with no true positives."
 
 

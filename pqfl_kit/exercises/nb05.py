@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..fl import cluster
-from . import Exercise, register
+from . import Exercise, as_layers, as_real, register
 
 
 def _float(text: str) -> float:
@@ -17,11 +17,24 @@ def _expected_energy() -> float:
     return cluster.energy_joules(pi4, compute_s=2.0, radio_s=0.5, link=cluster.get_link(pi4, "wifi"))
 
 
+def _energy_slips() -> list[tuple[float, str]]:
+    """Typical wrong energies of exercise 05.1, each with what it left out."""
+    pi4 = cluster.get_profile("pi4")
+    radio_w = cluster.get_link(pi4, "wifi").radio_w
+    training = pi4.load_w * 2.0
+    return [(training, "that is the training phase only: add the 0.5 s of sending"),
+            (training + radio_w * 0.5, "while sending the Pi draws idle + radio power (3.2 W), not the radio's 0.5 W"),
+            (_expected_energy() / 3600, "that is in watt-hours: give joules (W × s)")]
+
+
 def _grade_energy(answer) -> tuple[bool, str]:
-    expected = _expected_energy()
-    if abs(float(answer) - expected) <= 0.05:
+    expected, got = _expected_energy(), as_real(answer, text=True)
+    if abs(got - expected) <= 0.05:
         return True, f"{expected:.2f} J: 6.4 W x 2 s of training + (2.7 W idle + 0.5 W radio) x 0.5 s of Wi-Fi."
-    return False, f"{answer} J is not what the Pi 4 profile gives."
+    for slip, why in _energy_slips():
+        if abs(got - slip) <= 0.005:
+            return False, f"{got:g} J: {why}."
+    return False, f"{got:g} J is not what the Pi 4 profile gives."
 
 
 register(Exercise(
@@ -40,23 +53,30 @@ def solution_fedavg(updates, n_samples):
             for i in range(len(updates[0]))]
 
 
+def _fedavg_slips(updates: list, counts: list[int]) -> list[tuple[list[np.ndarray], str]]:
+    """Typical wrong aggregates, each with what it did wrong (McMahan et al. 2017, Algorithm 1)."""
+    layers = range(len(updates[0]))
+    return [([np.mean([u[i] for u in updates], axis=0) for i in layers],
+             "that is the plain mean: weight each client by its number of samples"),
+            ([sum(n * u[i] for u, n in zip(updates, counts)) for i in layers],
+             "you weighted by the sample counts but did not divide by their total"),
+            ([np.average([u[i] for u in updates], axis=0, weights=[1 / n for n in counts]) for i in layers],
+             "clients with MORE samples should weigh more, not less")]
+
+
 def _grade_fedavg(fn) -> tuple[bool, str]:
     rng = np.random.default_rng(5)
     updates = [[rng.normal(size=(3, 2)), rng.normal(size=(2,))] for _ in range(4)]
     counts = [10, 30, 5, 55]
-    got = fn(updates, counts)
     want = solution_fedavg(updates, counts)
-    if len(got) != len(want):
-        return False, f"return one array per layer ({len(want)}), not {len(got)}."
-    for g, w in zip(got, want):
-        if np.shape(g) != w.shape:
-            return False, f"a layer came back with shape {np.shape(g)}, expected {w.shape}."
-        if not np.allclose(g, w):
-            if np.allclose(g, np.mean([u[0] for u in updates], axis=0)) or np.allclose(
-                    got[0], np.mean([u[0] for u in updates], axis=0)):
-                return False, "that is the plain mean: weight each client by its number of samples."
-            return False, "the averaged weights are not right."
-    return True, "FedAvg: clients with more data pull the global model harder."
+    got = as_layers(fn([[layer.copy() for layer in u] for u in updates], list(counts)), "fedavg returned",
+                    [w.shape for w in want])
+    if all(np.allclose(g, w) for g, w in zip(got, want)):
+        return True, "FedAvg: clients with more data pull the global model harder."
+    for slip, why in _fedavg_slips(updates, counts):
+        if all(np.allclose(g, s) for g, s in zip(got, slip)):
+            return False, f"{why}."
+    return False, "the averaged weights are not right: for each layer, sum (n_k / n) * update_k over the clients."
 
 
 register(Exercise(
@@ -73,14 +93,34 @@ def solution_median(updates):
     return [np.median(np.stack([u[i] for u in updates]), axis=0) for i in range(len(updates[0]))]
 
 
+def _median_clients() -> list[list[np.ndarray]]:
+    """Four honest clients whose coordinates all differ, and one poisoned client."""
+    rng = np.random.default_rng(53)
+    honest = [[rng.normal(1.0, 0.5, size=(2, 2)), rng.normal(-1.0, 0.5, size=(3,))] for _ in range(4)]
+    return honest + [[np.full((2, 2), -500.0), np.full((3,), 900.0)]]
+
+
+def _median_slips(clients: list) -> list[tuple[list[np.ndarray], str]]:
+    """Typical wrong robust aggregates, each with what it did wrong."""
+    stacked = [np.stack([u[i] for u in clients]) for i in range(len(clients[0]))]
+    return [([np.full(s.shape[1:], np.median(s)) for s in stacked],
+             "that is one median per layer: take the median of each coordinate separately (axis=0)"),
+            ([s.mean(axis=0) for s in stacked], "that is the mean: the poisoned client drags it far away")]
+
+
 def _grade_median(fn) -> tuple[bool, str]:
-    honest = [[np.full((2, 2), v), np.full((3,), v)] for v in (1.0, 1.2, 0.8, 1.1)]
-    poisoned = honest + [[np.full((2, 2), -500.0), np.full((3,), 900.0)]]
-    got = fn(poisoned)
-    want = solution_median(poisoned)
-    if len(got) != len(want) or not all(np.allclose(g, w) for g, w in zip(got, want)):
-        return False, "each coordinate should be the median over clients (np.median along the client axis)."
-    return True, "the poisoned client's -500 and 900 could not move the median."
+    clients = _median_clients()
+    want = solution_median(clients)
+    returned = fn([[layer.copy() for layer in u] for u in clients])
+    if isinstance(returned, (list, tuple)) and any(isinstance(layer, (float, np.floating)) for layer in returned):
+        return False, "a layer came back as one number: take the median of each coordinate separately (axis=0)."
+    got = as_layers(returned, "median returned", [w.shape for w in want])
+    if all(np.allclose(g, w) for g, w in zip(got, want)):
+        return True, "the poisoned client's -500 and 900 could not move the median."
+    for slip, why in _median_slips(clients):
+        if all(np.allclose(g, s) for g, s in zip(got, slip)):
+            return False, f"{why}."
+    return False, "each coordinate should be the median over clients (np.median along the client axis)."
 
 
 register(Exercise(

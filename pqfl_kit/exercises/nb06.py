@@ -6,7 +6,7 @@ from typing import Any
 from ..hospital.cds import Vitals, news2
 from ..hospital.priority import Thresholds, priority_level
 from ..pqc.replay import ReplayWindow
-from . import Exercise, register
+from . import Exercise, Rejected, as_choice, as_real, register
 
 # The patient of exercise 06.1 (values a nurse would chart).
 NEWS2_PATIENT: dict[str, Any] = dict(respiration_rate=23, spo2=94, systolic_bp=105, pulse=112, temperature=38.4,
@@ -20,10 +20,16 @@ def _number(text: str) -> float:
 # 06.1 ---------------------------------------------------------------------------------
 def _grade_news2(answer) -> tuple[bool, str]:
     result = news2(Vitals(**NEWS2_PATIENT))
-    if float(answer) == result.score:
+    total = as_real(answer, text=True)
+    if total == result.score:
         return True, (f"NEWS2 = {result.score:g} ({' + '.join(str(v) for v in result.subscores.values())}): "
                       f"risk '{result.risk}', so the RCP response is: {result.response}.")
-    return False, f"{answer} is not the NEWS2 total for this patient."
+    if not 0 <= total <= 20 or not total.is_integer():
+        return False, f"{total:g} cannot be a NEWS2 total: it is a sum of whole subscores, from 0 to 20."
+    if abs(total - result.score) == 1:
+        return False, (f"{total:g} is off by one: one parameter is scored in the neighbouring band; "
+                       "re-check the band edges (e.g. 21-24/min, 111-130/min, 38.1-39.0 °C).")
+    return False, f"{total:g} is not the NEWS2 total for this patient."
 
 
 register(Exercise(
@@ -48,12 +54,24 @@ _CASES = [(0.95, 0.5, 0.8), (0.8, 0.5, 0.8), (0.81, 0.5, 0.8), (0.5, 0.5, 0.8), 
           (0.0, 0.0, 1.0), (1.0, 0.0, 1.0), (0.3, 0.2, 0.25), (0.22, 0.2, 0.25), (0.1, 0.2, 0.25)]
 
 
+LEVELS = ("Critical", "High", "Normal")
+
+
+def _priority_slip(score: float, med: float, high: float) -> str:
+    if score == high:
+        return ": a score equal to tau_high is High (eq. 9 uses >, not >=)"
+    if score == med:
+        return ": a score equal to tau_med is Normal (eq. 9 uses >, not >=)"
+    return ""
+
+
 def _grade_priority(fn) -> tuple[bool, str]:
     for score, med, high in _CASES:
+        call = f"priority({score}, tau_med={med}, tau_high={high})"
         expected = priority_level(score, Thresholds(med, high))
-        got = fn(score, med, high)
+        got = as_choice(fn(score, med, high), f"{call} returned", LEVELS)
         if got != expected:
-            return False, f"priority({score}, tau_med={med}, tau_high={high}) gave {got!r}, expected {expected!r}."
+            return False, f"{call} gave {got!r}, expected {expected!r}{_priority_slip(score, med, high)}."
     return True, f"all {len(_CASES)} cases right, including scores exactly on a threshold."
 
 
@@ -79,6 +97,30 @@ _REPLAY_CASES = [(11, 10, 4, {7, 8, 9, 10}), (10, 10, 4, {7, 8, 9, 10}), (8, 10,
                  (37, 100, 64, set()), (36, 100, 64, {36})]
 
 
+VERDICTS = ("duplicate", "out-of-window")
+
+
+def _replay_verdict(got, what: str) -> str | None:
+    """The learner's verdict: None or one of VERDICTS (False, "" or "ok" are refused)."""
+    if got is None:
+        return None
+    if isinstance(got, bool) or (isinstance(got, str) and not str.strip(got)):
+        raise Rejected(f"{what} {got!r}: return None when the packet may go through (not a bool or empty text), "
+                       f"else 'duplicate' or 'out-of-window'")
+    return as_choice(got, what, VERDICTS)
+
+
+def _replay_slip(seq: int, highest: int, window: int, got: str | None) -> str:
+    """Why the answer for this case is what it is (RFC 4303, section 3.4.3)."""
+    if seq > highest:
+        return ": a packet newer than the highest one is always fine"
+    if highest - seq >= window and got == "duplicate":
+        return f": it was delivered, but it is {highest - seq} behind: check the distance before looking it up"
+    if highest - seq == window:
+        return f": a packet exactly window = {window} behind is already out of the window (use >=)"
+    return ""
+
+
 def _grade_replay(fn) -> tuple[bool, str]:
     for seq, highest, window, delivered in _REPLAY_CASES:
         delivered = set(delivered) | {highest}
@@ -86,10 +128,11 @@ def _grade_replay(fn) -> tuple[bool, str]:
         for s in sorted(delivered):
             reference.accept(s)
         expected = reference.check(seq)
-        got = fn(seq, highest, window, set(delivered))
+        case = f"seq={seq}, highest={highest}, window={window}, delivered={sorted(delivered)}"
+        got = _replay_verdict(fn(seq, highest, window, set(delivered)), f"{case}: you returned")
         if got != expected:
-            return False, (f"seq={seq}, highest={highest}, window={window}, delivered={sorted(delivered)}: "
-                           f"you returned {got!r}, expected {expected!r}.")
+            return False, (f"{case}: you returned {got!r}, expected {expected!r}"
+                           f"{_replay_slip(seq, highest, window, got)}.")
     return True, "your window agrees with the gateway's (RFC 4303-style) on every case."
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from ..capstone import SCENARIOS, STAGES
-from . import Exercise, register
+from ..limits import is_whole
+from . import Exercise, as_bool, as_choice, register
 
 #: 07.1 asks about these scenarios, in this order
 ATTACKS = ("eavesdropper", "mitm", "tampering", "poisoning")
@@ -24,14 +25,18 @@ def _numbers(text: str) -> list[int]:
 # 07.1 ---------------------------------------------------------------------------------
 def _grade_stages(answer) -> tuple[bool, str]:
     expected = _stage_numbers()
+    usage = f"give {len(expected)} whole stage numbers, one per attack, e.g. 1, 2, 3, 4."
     if isinstance(answer, str):
-        answer = _numbers(answer)
-    if not isinstance(answer, (list, tuple)) or len(answer) != len(expected) or not all(
-            isinstance(n, int) and not isinstance(n, bool) for n in answer):
-        return False, f"give {len(expected)} whole stage numbers, one per attack, e.g. 1, 2, 3, 4."
+        try:
+            answer = _numbers(answer)
+        except ValueError:
+            return False, usage
+    if not isinstance(answer, (list, tuple)) or len(answer) != len(expected) or not all(is_whole(n) for n in answer):
+        return False, usage
+    stages = [int(n) for n in answer]
     names = list(STAGES.values())
     wrong = []
-    for attack, got, want in zip(ATTACKS, answer, expected):
+    for attack, got, want in zip(ATTACKS, stages, expected):
         if got != want:
             wrong.append(f"'{SCENARIOS[attack].title}' is not caught by stage {got}")
     if wrong:
@@ -68,13 +73,31 @@ _LINK_CASES = [(2.83, 0.03, 0.0, 2000), (1.41, 0.05, 0.25, 0), (2.10, 0.05, 0.02
                (2.5, 0.2, 0.03, 3000), (2.60, 0.02, 0.04, 1500)]
 
 
+def _link_reason(chsh: float, chsh_stderr: float, qber: float, final_key_bits: int) -> str:
+    """Which of the three conditions decides this run (Acin et al. 2007 bound, capstone MIN_KEY_BITS)."""
+    from pqfl_kit.capstone import MIN_KEY_BITS
+    from pqfl_kit.qkd.e91 import CONFIDENCE_SIGMAS
+    from pqfl_kit.qkd.postprocess import key_rate_bound
+
+    s_low = chsh - CONFIDENCE_SIGMAS * chsh_stderr
+    if s_low <= 2.0:
+        return f"S − 3·stderr = {s_low:.2f} is not above 2 (subtract the 3 standard errors before comparing)"
+    rate = key_rate_bound(s_low, qber)
+    if rate <= 0:
+        return f"key_rate_bound(S − 3·stderr, QBER) = {rate:.3f} is not positive"
+    if final_key_bits < MIN_KEY_BITS:
+        return f"{final_key_bits} key bits are fewer than {MIN_KEY_BITS}"
+    return f"all three conditions hold ({final_key_bits} ≥ {MIN_KEY_BITS} bits is enough)"
+
+
 def _grade_link(fn) -> tuple[bool, str]:
     for case in _LINK_CASES:
-        expected, got = solution_choose_link(*case), fn(*case)
+        s, e, q, bits = case
+        call = f"choose_link(S={s}, stderr={e}, QBER={q}, key bits={bits})"
+        expected = solution_choose_link(*case)
+        got = as_choice(fn(*case), f"{call} returned", ("E91", "ML-KEM-768"))
         if got != expected:
-            s, e, q, bits = case
-            return False, (f"choose_link(S={s}, stderr={e}, QBER={q}, key bits={bits}) gave {got!r}, "
-                           f"expected {expected!r}.")
+            return False, f"{call} gave {got!r}, expected {expected!r}: {_link_reason(*case)}."
     return True, f"all {len(_LINK_CASES)} runs routed right, borderline ones included."
 
 
@@ -101,11 +124,26 @@ _RISK_CASES = [("RSA-2048", 25, 5, 15), ("RSA-2048", 5, 2, 15), ("RSA-2048", 10,
                ("AES-256", 50, 10, 5), ("Ascon-AEAD128", 30, 5, 10)]
 
 
+def _risk_reason(algorithm: str, shelf_life: float, migration: float, years_to_qc: float) -> str:
+    """Which half of the condition decides this case: Shor's reach or Mosca's inequality."""
+    from pqfl_kit.threats import HOSPITAL_CRYPTO
+
+    status = {row["algorithm"]: row["status"] for row in HOSPITAL_CRYPTO}[algorithm]
+    if status != "broken":
+        return f"{algorithm} is '{status}' in HOSPITAL_CRYPTO: Shor does not break it"
+    if shelf_life + migration == years_to_qc:
+        return "x + y = z exactly is not yet at risk: Mosca's inequality is strict (>)"
+    relation = ">" if shelf_life + migration > years_to_qc else "<"
+    return f"{algorithm} falls to Shor and x + y = {shelf_life + migration} {relation} z = {years_to_qc}"
+
+
 def _grade_risk(fn) -> tuple[bool, str]:
     for case in _RISK_CASES:
-        expected, got = solution_harvest_risk(*case), fn(*case)
+        call = f"harvest_risk{case}"
+        expected = solution_harvest_risk(*case)
+        got = as_bool(fn(*case), f"{call} returned")
         if got != expected:
-            return False, f"harvest_risk{case} gave {got!r}, expected {expected!r}."
+            return False, f"{call} gave {got!r}, expected {expected!r}: {_risk_reason(*case)}."
     return True, "only Shor-breakable algorithms with x + y > z put today's recordings at risk."
 
 
