@@ -1,4 +1,5 @@
-"""The notebook 02 packets panel driven from Python: tamper, replay and short readings."""
+"""The notebook 02 packets panel driven from Python: tamper, replay and short readings; the size and
+NIST-category tables notebook 02 prints (pqfl_kit.pqc.costs)."""
 from __future__ import annotations
 
 import matplotlib
@@ -68,3 +69,25 @@ def test_status_is_cleared_before_each_action(app):
     one(app, "pqfl-pqc-send").click()
     assert "type a reading" in status(app) and "accepted" not in status(app)
     assert one(app, "pqfl-pqc-wire").value == ""
+
+
+def test_parameter_sets_pair_fips_sizes_with_categories():
+    from pqfl_kit.pqc import costs
+
+    rows = {row["scheme"]: row for row in costs.parameter_sets()}
+    assert {name: row["NIST category"] for name, row in rows.items()} == {
+        "ML-KEM-512": 1, "ML-KEM-768": 3, "ML-KEM-1024": 5, "ML-DSA-44": 2, "ML-DSA-65": 3, "ML-DSA-87": 5}
+    assert rows["ML-KEM-768"]["public key"] == 1184 and rows["ML-KEM-768"]["ciphertext / signature"] == 1088
+    assert rows["ML-DSA-65"]["public key"] == 1952 and rows["ML-DSA-65"]["ciphertext / signature"] == 3309
+    for family in ("ML-KEM", "ML-DSA"):  # a higher category costs more bytes
+        sets = sorted((row for row in rows.values() if row["scheme"].startswith(family)),
+                      key=lambda row: row["NIST category"])
+        assert [row["public key"] for row in sets] == sorted(row["public key"] for row in sets)
+
+
+def test_handshake_sizes_name_a_category_only_for_post_quantum_schemes():
+    from pqfl_kit.pqc import costs
+
+    rows = {row["scheme"]: row["NIST category"] for row in costs.handshake_sizes("ML-KEM-1024", "ML-DSA-44")}
+    assert rows["ML-KEM-1024"] == 5 and rows["ML-DSA-44"] == 2
+    assert all(category == "none (Shor)" for name, category in rows.items() if not name.startswith("ML-"))

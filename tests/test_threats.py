@@ -8,6 +8,7 @@ import pytest
 from pqfl_kit import threats as T
 
 
+@pytest.mark.slow  # over 2 s on a shared 2-core machine
 @pytest.mark.parametrize("N", [15, 21])
 def test_shor_factors_for_every_good_a(N):
     """Every a coprime to N whose order is even and a^(r/2) != -1 must give the true factors."""
@@ -112,6 +113,60 @@ def test_mosca():
         T.mosca("ten", 5, 15)
 
 
+# NIST security categories: PQC Call for Proposals (2016) 4.A.5, FIPS 203 Sec. 8, FIPS 204 Sec. 4.
+_FIPS_CATEGORIES = {"ML-KEM-512": 1, "ML-KEM-768": 3, "ML-KEM-1024": 5, "ML-DSA-44": 2, "ML-DSA-65": 3,
+                    "ML-DSA-87": 5, "AES-128": 1, "AES-192": 3, "AES-256": 5, "Ascon-AEAD128": 1}
+
+
+def test_security_categories_are_the_standards():
+    assert {row["algorithm"]: row["category"] for row in T.SECURITY_CATEGORIES} == _FIPS_CATEGORIES
+    for name, category in _FIPS_CATEGORIES.items():
+        assert T.security_category(name) == category
+    with pytest.raises(ValueError, match="ML-KEM-768") as error:  # the message lists the known names
+        T.security_category("Kyber-768")
+    assert "Kyber-768" in str(error.value)
+
+
+def test_category_definitions_name_their_reference_problem():
+    assert sorted(T.NIST_CATEGORIES) == [1, 2, 3, 4, 5]
+    for category, key_bits in ((1, 128), (3, 192), (5, 256)):
+        assert "key search" in T.NIST_CATEGORIES[category] and f"AES-{key_bits}" in T.NIST_CATEGORIES[category]
+    for category, hash_bits in ((2, 256), (4, 384)):
+        assert "collision" in T.NIST_CATEGORIES[category] and f"SHA-{hash_bits}" in T.NIST_CATEGORIES[category]
+
+
+def test_hospital_crypto_categories_agree_with_the_category_table():
+    for row in T.HOSPITAL_CRYPTO:
+        if row["status"] == "broken":
+            assert row["category"] is None, row["algorithm"]  # Shor: no post-quantum category
+            continue
+        assert row["category"] in T.NIST_CATEGORIES, row["algorithm"]
+        name = row["algorithm"].split(" (")[0]
+        if name in _FIPS_CATEGORIES:
+            assert row["category"] == _FIPS_CATEGORIES[name], name
+
+
+def test_depth_limited_key_search_costs_more_than_unlimited_grover():
+    costs = T.QUANTUM_KEY_SEARCH_LOG2
+    assert costs["AES-128"] < costs["AES-192"] < costs["AES-256"]
+    for cipher, log2_gates in costs.items():
+        key_bits = int(cipher.split("-")[1])
+        for depth in T.MAXDEPTH_LOG2:  # the formula holds only where the depth limit binds
+            assert log2_gates - depth > T.grover_key_strength(key_bits)["grover_log2"], (cipher, depth)
+
+
+def test_rsa_estimates_fell_about_20x_in_qubits_only():
+    old, new = T.RSA2048_ESTIMATES[1], T.RSA2048_ESTIMATES[2]
+    assert "2019" in old["source"] or "1905" in old["source"]
+    assert "2025" in new["source"]
+    assert old["physical_qubits"] / new["physical_qubits"] == pytest.approx(20)
+    assert new["hours"] / old["hours"] == pytest.approx(21)  # "< 1 week" vs 8 hours: runtime grew
+    volume = (new["physical_qubits"] * new["hours"]) / (old["physical_qubits"] * old["hours"])
+    assert 0.9 < volume < 1.2  # qubit-hours stayed about the same
+    assert "20 million" in old["qubits"] and old["time"] == "8 hours" and "1 week" in new["time"]
+    assert T.RSA2048_ESTIMATES[0]["physical_qubits"] is None  # Beauregard costs no error correction
+
+
 def _find(widget, css):
     if css in getattr(widget, "_dom_classes", ()):
         return widget
@@ -122,6 +177,7 @@ def _find(widget, css):
     return None
 
 
+@pytest.mark.slow  # over 2 s on a shared 2-core machine
 def test_app_shows_factors_and_messages_instead_of_tracebacks():
     from pqfl_kit.apps.threats import build_threats_app
 
@@ -141,6 +197,7 @@ def test_app_shows_factors_and_messages_instead_of_tracebacks():
     assert "SAFE" in verdict.value
 
 
+@pytest.mark.slow  # over 2 s on a shared 2-core machine
 def test_mosca_preset_sets_sliders_and_manual_moves_switch_to_custom():
     from pqfl_kit.apps.threats import build_threats_app
 

@@ -1,7 +1,9 @@
 """What post-quantum security costs: byte sizes, live operation timings, throughput, energy.
 
 Sizes come from the standards (FIPS 203 Table 3, FIPS 204 Table 2, RFC 7748 for X25519,
-RFC 8017 for RSA-2048) and are checked against the keys the backends actually produce. Timings
+RFC 8017 for RSA-2048) and are checked against the keys the backends actually produce. Each
+post-quantum row names its NIST security category (FIPS 203 Sec. 8, FIPS 204 Sec. 4; the categories
+are defined in :data:`pqfl_kit.threats.NIST_CATEGORIES`); the classical rows have none, Shor breaks them. Timings
 are measured live on this machine (best of several runs: the numbers move with the load).
 
 Energy per byte for a Raspberry-Pi-class device is an *estimate*:
@@ -21,12 +23,14 @@ import time
 from collections.abc import Callable
 
 from ..limits import real
+from ..threats.risk import security_category
 from . import ascon, backends
 from .channel import Device, Gateway, handshake
 from .kem import KEM_SIZES, Kem
 from .sig import SIG_SIZES, generate_identity, verify
 
-__all__ = ["handshake_sizes", "time_operations", "compare_backends", "aead_throughput", "energy_per_byte", "PI4"]
+__all__ = ["handshake_sizes", "parameter_sets", "time_operations", "compare_backends", "aead_throughput",
+           "energy_per_byte", "PI4"]
 
 PI4 = {"clock_hz": 1.5e9, "core_power_w": 0.9, "ascon_cycles_per_byte": 7.1}
 
@@ -43,19 +47,34 @@ def _best(fn: Callable[[], object], repeat: int, number: int) -> float:
 
 
 def handshake_sizes(kem: str = "ML-KEM-768", sig: str = "ML-DSA-65") -> list[dict]:
-    """Public key / ciphertext / signature sizes in bytes, post-quantum next to classical."""
+    """Public key / ciphertext / signature sizes in bytes, post-quantum next to classical, with the
+    NIST security category against a quantum attacker ("none (Shor)" for the classical schemes)."""
+    broken = "none (Shor)"
     return [
         {"scheme": kem, "role": "key exchange", "public key": KEM_SIZES[kem]["public_key"],
-         "ciphertext / share": KEM_SIZES[kem]["ciphertext"], "signature": None},
-        {"scheme": "X25519", "role": "key exchange", "public key": 32, "ciphertext / share": 32, "signature": None},
+         "ciphertext / share": KEM_SIZES[kem]["ciphertext"], "signature": None,
+         "NIST category": security_category(kem)},
+        {"scheme": "X25519", "role": "key exchange", "public key": 32, "ciphertext / share": 32, "signature": None,
+         "NIST category": broken},
         {"scheme": "RSA-2048 (OAEP)", "role": "key transport", "public key": 256, "ciphertext / share": 256,
-         "signature": None},
+         "signature": None, "NIST category": broken},
         {"scheme": sig, "role": "signature", "public key": SIG_SIZES[sig]["public_key"], "ciphertext / share": None,
-         "signature": SIG_SIZES[sig]["signature"]},
-        {"scheme": "Ed25519", "role": "signature", "public key": 32, "ciphertext / share": None, "signature": 64},
+         "signature": SIG_SIZES[sig]["signature"], "NIST category": security_category(sig)},
+        {"scheme": "Ed25519", "role": "signature", "public key": 32, "ciphertext / share": None, "signature": 64,
+         "NIST category": broken},
         {"scheme": "RSA-2048 (PSS)", "role": "signature", "public key": 256, "ciphertext / share": None,
-         "signature": 256},
+         "signature": 256, "NIST category": broken},
     ]
+
+
+def parameter_sets() -> list[dict]:
+    """Every ML-KEM and ML-DSA parameter set with its NIST category and sizes in bytes
+    (FIPS 203 Sec. 8 and Table 3; FIPS 204 Sec. 4 and Table 2): a higher category costs more bytes."""
+    rows = [{"scheme": name, "NIST category": security_category(name), "public key": sizes["public_key"],
+             "ciphertext / signature": sizes["ciphertext"]} for name, sizes in KEM_SIZES.items()]
+    rows += [{"scheme": name, "NIST category": security_category(name), "public key": sizes["public_key"],
+              "ciphertext / signature": sizes["signature"]} for name, sizes in SIG_SIZES.items()]
+    return rows
 
 
 def time_operations(repeat: int = 3, number: int = 20, include_rsa: bool = True,

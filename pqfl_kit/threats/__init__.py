@@ -5,7 +5,8 @@
 * :mod:`.rsa`     textbook RSA (1978) on a key small enough for the simulated circuit:
   "harvest now, decrypt later" made concrete.
 * :mod:`.grover`  Grover search, simulated and in theory (Grover 1996; N&C sec. 6.1).
-* :mod:`.risk`    Mosca's inequality x + y > z (IEEE S&P 16(5), 2018) and the hospital crypto table.
+* :mod:`.risk`    Mosca's inequality x + y > z (IEEE S&P 16(5), 2018), the hospital crypto table,
+  NIST's security categories (PQC Call for Proposals 2016, 4.A.5) and RSA-2048 estimates.
 * :mod:`.plots`   the notebook's figures (matplotlib; import ``pqfl_kit.threats.plots`` to use them).
 
 Every name is importable from here (``from pqfl_kit import threats as T; T.run_shor(...)``).
@@ -27,7 +28,17 @@ from .grover import (
     grover_theory,
     run_grover,
 )
-from .risk import HOSPITAL_CRYPTO, RSA2048_ESTIMATES, MoscaVerdict, mosca
+from .risk import (
+    HOSPITAL_CRYPTO,
+    MAXDEPTH_LOG2,
+    NIST_CATEGORIES,
+    QUANTUM_KEY_SEARCH_LOG2,
+    RSA2048_ESTIMATES,
+    SECURITY_CATEGORIES,
+    MoscaVerdict,
+    mosca,
+    security_category,
+)
 from .rsa import (
     MAX_RECORD_BYTES,
     MAX_TOY_PRIME,
@@ -55,6 +66,7 @@ __all__ = [
     "factors_from_order", "ToyRSAKey", "toy_rsa_key", "rsa_encrypt_record", "rsa_decrypt_record",
     "break_toy_rsa", "grover_circuit", "grover_optimal_iterations", "grover_theory",
     "run_grover", "GroverResult", "grover_key_strength", "mosca", "MoscaVerdict",
-    "HOSPITAL_CRYPTO", "RSA2048_ESTIMATES", "MAX_COUNTING_QUBITS", "MAX_SHOTS", "MAX_GROVER_ITERATIONS",
+    "HOSPITAL_CRYPTO", "RSA2048_ESTIMATES", "NIST_CATEGORIES", "SECURITY_CATEGORIES", "security_category",
+    "QUANTUM_KEY_SEARCH_LOG2", "MAXDEPTH_LOG2", "MAX_COUNTING_QUBITS", "MAX_SHOTS", "MAX_GROVER_ITERATIONS",
     "MAX_THEORY_QUBITS", "MAX_KEY_BITS", "MAX_TOY_PRIME", "MAX_RECORD_BYTES", "MAX_ORDER_N",
 ]
