@@ -5,13 +5,18 @@ import numpy as np
 import pytest
 
 from pqfl_kit.hospital.gateway import Delivered
+from pqfl_kit.hospital.priority import Thresholds, suppress_alarms
 from pqfl_kit.hospital.ward import (
+    EPISODE,
     Scenario,
+    calibrate,
     clinician_pages,
+    evaluate_routing,
     fatigue_curve,
     fit_detector,
     recommend_thresholds,
     run_ward,
+    score_ward,
     simulate_ward,
 )
 
@@ -30,6 +35,10 @@ def test_scenario_is_validated():
         Scenario(n_patients=1)
     with pytest.raises(TypeError):
         Scenario(replay_attack="yes")
+    with pytest.raises(ValueError, match="deteriorations"):
+        Scenario(n_patients=4, deteriorations=4, deterioration=True)  # patient 1 is already taken
+    with pytest.raises(ValueError, match="minutes >= 120"):
+        Scenario(minutes=100, deteriorations=1)
 
 
 def test_events_change_the_vitals_and_the_scores(scorer):
@@ -101,6 +110,7 @@ def _find(widget, css):
         yield from _find(child, css)
 
 
+@pytest.mark.slow
 def test_app_reacts_and_never_shows_a_traceback(scorer):
     from pqfl_kit.apps.hospital import build_hospital_app
 
@@ -121,3 +131,110 @@ def test_app_reacts_and_never_shows_a_traceback(scorer):
     one("pqfl-tau-med").value = 0.3
     one("pqfl-recommend").click()
     assert "pqfl-msg-ok" in one("pqfl-hospital-status").value
+
+
+# ------------------------------------------------------------------ calibration and evaluation
+def _two_wards(scorer, **kw):
+    wards = [simulate_ward(Scenario(n_patients=10, minutes=240, deteriorations=3, sensor_fault=True, seed=s, **kw))
+             for s in (11, 12)]
+    for w in wards:
+        score_ward(w, scorer)
+    return wards
+
+
+def test_seeded_deteriorations_differ_by_seed_and_spread_the_positives(scorer):
+    a, b = _two_wards(scorer)
+    assert len(a.onsets) == len(b.onsets) == 3 and a.onsets != b.onsets
+    for ward in (a, b):
+        sick = ward.kind == "deterioration"
+        assert set(np.unique(ward.patient[sick])) == set(ward.onsets)  # only the drawn patients
+        share = max(np.mean(ward.patient[sick] == p) for p in ward.onsets)
+        assert share < 0.5  # no single patient supplies most positives
+        for p, onset in ward.onsets.items():  # the whole episode fits in the shift, then recovers
+            mine = sick & (ward.patient == p)
+            assert onset <= ward.minute[mine].min() and ward.minute[mine].max() < onset + sum(EPISODE)
+    legacy = simulate_ward(Scenario(deterioration=True, seed=5))
+    assert legacy.onsets == {1: 60}  # notebook 07's patient-2, as before
+
+
+def test_suppression_holds_repeats_but_never_an_escalation():
+    patient = ["a", "a", "a", "b", "a", "a", "a", "a"]
+    minute = [0, 1, 2, 2, 10, 31, 32, 40]
+    condition = ["clinical", "clinical", "device", "clinical", "clinical", "clinical", "clinical", "clinical"]
+    level = [1, 1, 2, 1, 3, 1, 3, 2]
+    fired = suppress_alarms(patient, minute, condition, level, window=30)
+    # first, repeat, new condition, other patient, escalation, repeat (21 min after the level-3 alarm),
+    # level 3 again (no escalation), the 30-min reminder
+    assert fired.tolist() == [True, False, True, True, True, False, False, True]
+    assert suppress_alarms(patient, minute, condition, level, window=0).all()  # off: every alarm
+    assert suppress_alarms(["a", "a"], [0, 45], ["c", "c"], [3, 1], window=30).tolist() == [True, True]  # reminder
+    with pytest.raises(ValueError, match="time order"):
+        suppress_alarms(["a", "a"], [5, 1], ["c", "c"], [1, 1])
+    with pytest.raises(ValueError, match="window"):
+        suppress_alarms([], [], [], [], window=5000)
+
+
+def test_calibrate_names_the_rule_and_the_evaluation_ward_reports_the_recall(scorer):
+    cal_ward, test_ward = _two_wards(scorer)
+    paper = calibrate(cal_ward)
+    fused = calibrate(cal_ward, rule="fused")
+    assert paper.seed == 11 and paper.recall >= 0.9 and "recall >= 0.90" in paper.tau_med_rule
+    assert paper.thresholds == recommend_thresholds(cal_ward.scores, cal_ward.clinical_truth)
+    assert fused.rule == "fused" and fused.thresholds.tau_med >= paper.thresholds.tau_med  # NEWS2 pages too
+    assert "tau_high" in paper.describe() and f"{paper.thresholds.tau_med:.2f}" in paper.describe()
+    # the fused curve used for calibration agrees with the rule the gateway runs
+    on_cal = evaluate_routing(cal_ward, fused.thresholds, rule="fused")
+    assert on_cal.recall == pytest.approx(fused.recall)
+    for rule, c in (("paper", paper), ("fused", fused)):
+        report = evaluate_routing(test_ward, c.thresholds, rule=rule)
+        assert report.seed == 12 and report.meets_recall == (report.recall >= 0.9)
+        assert {p["patient"] for p in report.patients if p["deteriorates"]} == \
+            {f"patient-{p + 1}" for p in test_ward.onsets}
+        row = report.summary()
+        assert row["recall"] == report.recall and row["rule"] == rule
+
+
+def test_evaluation_counts_every_human_per_bed_day_with_and_without_suppression(scorer):
+    ward = simulate_ward(Scenario(n_patients=4, minutes=120, deteriorations=1, sensor_fault=True, tamper_rate=0.1,
+                                  seed=21))
+    t = Thresholds(0.3, 0.8)
+    run = run_ward(ward, scorer, thresholds=t)
+    from_run, from_ward = evaluate_routing(run), evaluate_routing(ward, t)
+    assert from_run.pages == {k: v for k, v in from_run.pages.items() if v}  # nothing counted twice or as 0
+    assert from_run.bed_days == pytest.approx(4 * 2 / 24)
+    lost = [row for row, a in zip(run.source, run.attack) if a == "tampered"]
+    assert lost and from_ward.alarms >= from_run.alarms  # a quarantined packet pages no clinician ...
+    assert from_run.recall <= from_ward.recall  # ... and a lost packet of a sick patient is a miss
+    assert from_run.pages.get("ward nurse", 0) > 0  # the bedside nurse is counted
+    assert "clinical engineering" in from_run.pages
+    assert from_run.clinician_pages(False) == sum(n for k, n in from_run.pages.items() if k != "clinical engineering")
+    assert from_run.clinician_pages(True) < from_run.clinician_pages(False)  # suppression removes repeats
+    off = evaluate_routing(run, suppress_minutes=0)
+    assert off.alarms_suppressed == off.alarms == from_run.alarms
+    sick = next(p for p in from_run.patients if p["deteriorates"])
+    assert sick["first page (min)"] is not None  # suppression never delays the first page
+    assert clinician_pages(run)["pages_per_hour"] == pytest.approx(from_run.clinician_pages(False) / 2 / 4 * 1)
+    with pytest.raises(ValueError, match="rule"):
+        evaluate_routing(ward, t, rule="majority vote")
+
+
+@pytest.mark.slow  # two 10-bed, 4-hour wards
+def test_calibration_and_routing_plots(scorer):
+    import matplotlib.pyplot as plt
+
+    from pqfl_kit.hospital.plots import plot_calibration, plot_routing
+
+    cal_ward, test_ward = _two_wards(scorer)
+    cal = calibrate(cal_ward)
+    fig = plot_calibration(cal_ward, test_ward, cal)
+    left, right = fig.axes
+    assert {"calibration ward (seed 11)", "evaluation ward (seed 12)", "calibrated tau_med"} <= \
+        {line.get_label() for line in left.lines}
+    assert right.get_ylabel() == "alarms per bed-day"
+    reports = {rule: evaluate_routing(test_ward, cal.thresholds, rule=rule) for rule in ("paper", "fused")}
+    fig2 = plot_routing(reports)
+    bars = fig2.axes[0].patches
+    assert len(bars) == 4 and bars[0].get_height() >= bars[2].get_height()  # suppression only removes pages
+    with pytest.raises(ValueError):
+        plot_routing({})
+    plt.close("all")

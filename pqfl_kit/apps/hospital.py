@@ -4,7 +4,8 @@
 Controls inject attacks and clinical events into a simulated ward; four lanes show where
 every packet went (Critical / High / Normal / Quarantine), with the alert and notification log
 and the EHR; the "Alert fatigue" tab moves tau_med / tau_high against alerts per patient-hour,
-precision and recall; the "Algorithm 3" tab puts the paper's steps next to the kit's code.
+precision and recall, with thresholds recommended on a separate calibration ward; the
+"Algorithm 3" tab puts the paper's steps next to the kit's code.
 """
 from __future__ import annotations
 
@@ -21,20 +22,24 @@ from ..hospital.gateway import Delivered, Quarantined
 from ..hospital.plots import plot_fatigue  # notebooks import it from here
 from ..hospital.priority import Thresholds
 from ..hospital.ward import (
+    Calibration,
     Scenario,
     WardRun,
-    clinician_pages,
+    calibrate,
+    evaluate_routing,
     fatigue_curve,
     fit_detector,
-    recommend_thresholds,
     run_ward,
+    score_ward,
     simulate_ward,
 )
 from .common import classed, figure_output, guarded, html_table, show_figure, show_status, status_line, tabs, titled
 
 __all__ = ["build_hospital_app", "plot_fatigue", "lanes_html", "alerts_html", "ehr_html", "algorithm_html"]
 
-_LANE_COLOURS = {"Critical": "#b3261e", "High": "#c26a00", "Normal": "#1b7f3b", "Quarantine": "#5b2a86"}
+# Theme palette variables (pqfl_kit.apps.common.PALETTE: AA contrast in light and dark themes), light fallbacks.
+_LANE_COLOURS = {"Critical": "var(--pqfl-error, #b3261e)", "High": "var(--pqfl-high, #a34f00)",
+                 "Normal": "var(--pqfl-ok, #1b7f3b)", "Quarantine": "var(--pqfl-quarantine, #5b2a86)"}
 
 ALGORITHM_3 = [  # (paper line, paper step, kit code path, checks)
     ("3", "for each d_i in D_enc do", "WardGateway.receive(frame)", "one outcome per packet, always"),
@@ -105,19 +110,27 @@ def ehr_html(run: WardRun, last: int = 10) -> str:
                       "pqfl-ehr", font_size="11px")
 
 
-def _fatigue_text(run: WardRun, thresholds: Thresholds, scores: np.ndarray, rec: Thresholds) -> str:
-    """The paper's rule at the chosen tau_med against the kit's fused rule, and the recommendation."""
+def _fatigue_text(run: WardRun, thresholds: Thresholds, scores: np.ndarray, rec: Calibration) -> str:
+    """The paper's rule at the chosen tau_med against the kit's fused rule, and the recommendation
+    (calibrated on another ward, with the rule that chose it and its recall on this one)."""
     ward = run.ward
-    here = fatigue_curve(scores, ward.clinical_truth, ward.patient_hours(), np.array([thresholds.tau_med]))
-    fused = clinician_pages(run)
+    here = fatigue_curve(scores, ward.clinical_truth, ward.patient_hours(),
+                         np.array([thresholds.tau_med, rec.thresholds.tau_med]))
+    fused = evaluate_routing(run, rule="fused")
+    hours = ward.patient_hours()
+    met = "meets" if here["recall"][1] >= rec.min_recall else "<b>misses</b>"
     return (
         f"At tau_med = {thresholds.tau_med:.2f} the paper's rule raises {here['alerts_per_hour'][0]:.1f} "
         f"alerts per patient-hour, precision {here['precision'][0]:.2f}, recall {here['recall'][0]:.2f}. "
-        f"The kit's fused rule pages clinicians {fused['pages_per_hour']:.1f} times per patient-hour "
-        f"(precision {fused['precision']:.2f}, recall {fused['recall']:.2f}) and sends device/cyber alerts to "
-        f"clinical engineering.<br><b>Recommended:</b> tau_med = {rec.tau_med:.2f} (the fewest alerts that still "
-        f"catch 90% of real deteriorations), tau_high = {rec.tau_high:.2f} (Critical pages as precise as the "
-        "score allows).")
+        f"The kit's fused rule pages clinicians (every person, the ward nurse included) "
+        f"{fused.clinician_pages(False) / hours:.1f} times per patient-hour (precision {fused.precision:.2f}, "
+        f"recall {fused.recall:.2f}); with one page per patient and condition per {fused.suppress_minutes} min "
+        f"(re-paged at once on escalation) {fused.clinician_pages(True) / hours:.1f}. Device/cyber alerts also go to "
+        f"clinical engineering.<br><b>Recommended</b> (calibrated on another ward, seed {rec.seed}): tau_med = "
+        f"{rec.thresholds.tau_med:.2f}, chosen by '{rec.tau_med_rule}'; on this ward its recall is "
+        f"{here['recall'][1]:.2f}, which {met} the {rec.min_recall:.0%} constraint. tau_high = "
+        f"{rec.thresholds.tau_high:.2f}, chosen by '{rec.tau_high_rule}': Critical catches "
+        f"{rec.critical_recall:.0%} of real trouble there.")
 
 
 def _counts_html(run: WardRun, scenario: Scenario) -> str:
@@ -128,6 +141,13 @@ def _counts_html(run: WardRun, scenario: Scenario) -> str:
     return (f"<b>Clinical alerts: <span class='pqfl-clinical-alerts'>{clinical}</span></b> "
             f"({clinical / hours:.1f} per patient-hour) &middot; security alerts: {security} &middot; "
             f"{len(run.outcomes)} packets from {scenario.n_patients} patients over {scenario.minutes} min")
+
+
+def _calibration_ward(scorer, n_patients: int, seed: int):
+    """A separate, scored ward to calibrate the thresholds on: two hours, two deteriorating patients."""
+    ward = simulate_ward(Scenario(n_patients=n_patients, minutes=120, deteriorations=2, sensor_fault=True, seed=seed))
+    score_ward(ward, scorer)
+    return ward
 
 
 @dataclass
@@ -247,9 +267,10 @@ def build_hospital_app(scorer: Callable[[np.ndarray], np.ndarray] | None = None,
         scores = run.ward.scores
         if scores is None:
             raise ValueError("the scorer gave the ward no anomaly scores")
-        state["recommended"] = recommend_thresholds(scores, run.ward.clinical_truth)
+        if "recommended" not in state:  # calibrated once, on another ward (another seed, other patients)
+            state["recommended"] = calibrate(_calibration_ward(state["scorer"], n_patients, seed + 1))
         live.show(run, scenario)
-        show_figure(fatigue_out, plot_fatigue(run, thresholds, state["recommended"]))
+        show_figure(fatigue_out, plot_fatigue(run, thresholds, state["recommended"].thresholds))
         fatigue_text.value = _fatigue_text(run, thresholds, scores, state["recommended"])
         show_status(status, f"Gateway processed {len(run.outcomes)} packets: "
                             f"{run.gateway.counts['delivered']} delivered, {run.gateway.counts['quarantined']} "
@@ -260,8 +281,8 @@ def build_hospital_app(scorer: Callable[[np.ndarray], np.ndarray] | None = None,
         rec = state.get("recommended")
         if rec is None:
             raise ValueError("Run the ward first.")
-        controls.tau_high.value = rec.tau_high  # order keeps tau_med < tau_high on the way
-        controls.tau_med.value = rec.tau_med
+        controls.tau_high.value = rec.thresholds.tau_high  # order keeps tau_med < tau_high on the way
+        controls.tau_med.value = rec.thresholds.tau_med
 
     controls.watch(refresh)
     controls.recommend.on_click(use_recommended)

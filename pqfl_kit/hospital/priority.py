@@ -8,14 +8,26 @@ The paper calls tau_med and tau_high "clinically validated thresholds" without g
 :class:`Thresholds` only enforces that they make sense (0 <= tau_med < tau_high <= 1). Each
 priority is routed to one clinical subsystem (Algorithm 3 line 12); the kit's names for them
 are in :data:`SUBSYSTEMS`.
+
+Alarm suppression (:func:`suppress_alarms`) is the kit's, not the paper's: a gateway that pages on
+every packet pages the same nurse for the same patient every minute. The kit sends one alarm per
+patient per condition per ``window`` minutes (a reminder after that), and always re-alarms at
+once when the level rises (escalation), so suppression can never hold back a worsening patient.
+This is a common alarm-management policy (cf. The Joint Commission, NPSG.06.01.01 on clinical
+alarm safety); the window length is a local choice, not a validated value.
 """
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-from ..limits import real
+import numpy as np
 
-__all__ = ["Thresholds", "priority_level", "PRIORITIES", "SUBSYSTEMS"]
+from ..limits import real, whole
+
+__all__ = ["Thresholds", "priority_level", "suppress_alarms", "PRIORITIES", "SUBSYSTEMS", "MAX_SUPPRESS_MINUTES"]
+
+MAX_SUPPRESS_MINUTES = 24 * 60  # the longest suppression window: one day
 
 PRIORITIES = ("Critical", "High", "Normal")
 SUBSYSTEMS = {
@@ -58,3 +70,34 @@ def priority_level(score: float, thresholds: Thresholds) -> str:
     if score > thresholds.tau_med:
         return "High"
     return "Normal"
+
+
+def suppress_alarms(patient: Sequence[Hashable], minute: Sequence[float], condition: Sequence[Hashable],
+                    level: Sequence[int], window: int = 30) -> np.ndarray:
+    """Which alarms fire after suppression (True) and which are repeats held back (False).
+
+    The alarms are given in time order (one entry per alarm: patient, minute, condition, level).
+    An alarm fires when its (patient, condition) has not fired in the last ``window`` minutes, or
+    when its level is higher than the level that last fired (escalation: re-alarm at once).
+    ``window = 0`` turns suppression off. Only alarms that happened count: a missing packet adds
+    nothing and never resets or lowers anything (fail safe). Limit: ``window`` 0..
+    ``MAX_SUPPRESS_MINUTES`` (1440).
+    """
+    window = whole("window (minutes)", window, 0, MAX_SUPPRESS_MINUTES)
+    n = len(patient)
+    if not len(minute) == len(condition) == len(level) == n:
+        raise ValueError("patient, minute, condition and level must have one entry per alarm.")
+    fired = np.zeros(n, bool)
+    last: dict[tuple, tuple[float, int]] = {}  # (patient, condition) -> (minute, level) of the last alarm fired
+    previous = -np.inf
+    for i in range(n):
+        t, lv = float(minute[i]), int(level[i])
+        if t < previous:
+            raise ValueError("alarms must be given in time order (minutes never decrease).")
+        previous = t
+        key = (patient[i], condition[i])
+        before = last.get(key)
+        if before is None or t - before[0] >= window or lv > before[1]:
+            fired[i] = True
+            last[key] = (t, lv)
+    return fired
