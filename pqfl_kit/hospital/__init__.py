@@ -7,7 +7,7 @@
 * :mod:`.ehr`: the SQLite EHR log (WAL file or in memory): observations, alerts, quarantine, and a
   hash-chained, append-only audit trail; alerts committed before they are notified.
 * :mod:`.gateway`: Algorithm 3 per packet, anti-replay window, quarantine, notifications.
-* :mod:`.ward`: simulated patients and devices for the notebook and the benchmark.
+* :mod:`.ward`: simulated patients and devices; thresholds calibrated on one ward, evaluated on another.
 
 Nothing heavy is imported here (no Keras/TensorFlow/JAX/Qiskit).
 """
@@ -17,8 +17,8 @@ from .cds import Decision, News2, Vitals, decide, news2
 from .ehr import EHR, AuditCheck, utc_now
 from .gateway import LANES, REASONS, Alert, Delivered, Quarantined, ReplayWindow, WardGateway
 from .packets import Link, Sender, aes_link, channel_link
-from .priority import PRIORITIES, SUBSYSTEMS, Thresholds, priority_level
+from .priority import PRIORITIES, SUBSYSTEMS, Thresholds, priority_level, suppress_alarms
 
-__all__ = ["Vitals", "News2", "Decision", "news2", "decide", "EHR", "AuditCheck", "utc_now", "WardGateway", "Delivered",
-           "Quarantined", "Alert", "ReplayWindow", "REASONS", "LANES", "Link", "Sender", "aes_link",
-           "channel_link", "Thresholds", "priority_level", "PRIORITIES", "SUBSYSTEMS"]
+__all__ = ["Vitals", "News2", "Decision", "news2", "decide", "EHR", "AuditCheck", "utc_now", "WardGateway",
+           "Delivered", "Quarantined", "Alert", "ReplayWindow", "REASONS", "LANES", "Link", "Sender", "aes_link",
+           "channel_link", "Thresholds", "priority_level", "suppress_alarms", "PRIORITIES", "SUBSYSTEMS"]
