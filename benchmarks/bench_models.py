@@ -22,6 +22,7 @@ import numpy as np
 from pqfl_kit import SEED, traffic
 
 DATA = {"n_devices": 10, "windows_per_device": 200, "difficulty": 0.5, "seed": SEED}  # as notebook 04
+SPLIT = {"by": "device", "test_size": 0.2, "val_size": 0.2, "seed": SEED}  # held-out devices, as notebook 04
 EPOCHS = 12
 
 
@@ -30,7 +31,7 @@ def nine_trainings() -> dict:
     from pqfl_kit.models import detectors as D
 
     data = traffic.generate(**DATA)
-    train, val, test = traffic.split(data, seed=SEED)
+    train, val, test = traffic.split(data, **SPLIT)
     start = time.perf_counter()
     acc = {}
     for arch in D.ARCHITECTURES:
@@ -62,7 +63,7 @@ def main() -> int:
     tf_run = in_child("tensorflow")
 
     data = traffic.generate(**DATA)
-    train, val, test = traffic.split(data, seed=SEED)
+    train, val, test = traffic.split(data, **SPLIT)
     tiny = D.train_detector("tinyml", train, val, epochs=EPOCHS, seed=SEED)
     gru = D.train_detector("gru", train, val, epochs=EPOCHS, seed=SEED)
     tiny_acc, gru_acc = D.evaluate(tiny, test).accuracy, D.evaluate(gru, test).accuracy

@@ -21,8 +21,13 @@ the signatures, shortens the episodes and adds noise. Every device (patient) has
 baselines and its own mix of anomaly kinds (Dirichlet, ``dirichlet_alpha``), so
 ``split_by_device`` gives a non-IID split for federated learning.
 
-Windows never overlap, so a random split of windows shares no time step between train and test;
-``Standardizer`` is the paper's Z-score normalization (Eq. 3), fitted on training data only.
+Windows never overlap, so a random split of windows shares no time step between train and test,
+but neighbouring windows of one device are correlated (one baseline per device, slow vitals):
+``split(by="device")`` holds out whole devices (patients) and ``split(by="time")`` tests on each
+device's future, the leakage-free choices for judging a detector. ``Standardizer`` is the paper's
+Z-score normalization (Eq. 3), fitted on training data only. The default ``anomaly_rate`` (0.4,
+about 39 % anomalous windows) keeps training balanced; ``RARE_ANOMALY_RATE`` (0.03) is a realistic
+prevalence for a deployed sensor, where accuracy says little and precision suffers.
 ``load_csv`` brings a real IoMT dataset (flow metrics + biometrics + a label column) into the
 same :class:`TrafficDataset` shape.
 
@@ -36,7 +41,7 @@ about 8 s. ``load_csv`` allows at most ``MAX_STEPS`` x 9 = 36,000,000 window val
 Seeds are whole numbers in [0, 2^63 - 1] (``split``: [0, 2^32 - 1], scikit-learn's range).
 
 Public API (other parts of the kit rely on it): ``FEATURES``, ``KINDS``, ``SUBKINDS``,
-``TrafficDataset``, ``Window``, ``generate``, ``stream``, ``split``, ``split_by_device``,
+``TrafficDataset``, ``Window``, ``generate``, ``stream``, ``split`` (``SPLITS``), ``split_by_device``,
 ``Standardizer``, ``load_csv``, ``plot_kinds``.
 """
 from __future__ import annotations
@@ -56,7 +61,7 @@ __all__ = [
     "NETWORK_FEATURES", "VITAL_FEATURES", "FEATURES", "UNITS", "KINDS", "SUBKINDS",
     "TrafficDataset", "Window", "Standardizer",
     "generate", "stream", "split", "split_by_device", "load_csv", "plot_kinds",
-    "MAX_DEVICES", "MAX_WINDOWS_PER_DEVICE", "MAX_WINDOW", "MAX_STEPS",
+    "MAX_DEVICES", "MAX_WINDOWS_PER_DEVICE", "MAX_WINDOW", "MAX_STEPS", "SPLITS", "RARE_ANOMALY_RATE",
 ]
 
 MAX_DEVICES = 1_000  # devices (patients) in one generate call
@@ -64,6 +69,8 @@ MAX_WINDOWS_PER_DEVICE = 100_000  # windows per device
 MAX_WINDOW = 1_000  # time steps per window (also rows per window in load_csv)
 MAX_STEPS = 4_000_000  # time steps per call: 4e6 x 9 features x 4 B = 144 MB of float32, ~450 MB peak
 MAX_SEED = 2**63 - 1
+SPLITS = ("window", "device", "time")  # what split(by=...) holds out
+RARE_ANOMALY_RATE = 0.03  # a realistic prevalence (2-5 % of windows anomalous) for generate(anomaly_rate=...)
 
 NETWORK_FEATURES = ("delay_ms", "rssi_dbm", "loss_rate", "tx_time_ms", "ber")
 VITAL_FEATURES = ("heart_rate", "spo2", "glucose", "bp_sys")
@@ -313,7 +320,8 @@ def generate(n_devices: int = 12, windows_per_device: int = 300, *, window: int 
         n_devices: devices (one patient each); each has its own baselines.
         windows_per_device: non-overlapping windows per device.
         window: time steps per window.
-        anomaly_rate: expected fraction of anomalous windows (0..1).
+        anomaly_rate: expected fraction of anomalous windows (0..1). The default 0.4 keeps training
+            balanced; a deployed sensor sees far fewer (``RARE_ANOMALY_RATE`` = 0.03).
         difficulty: 0 (large, long, clean signatures) .. 1 (small, short, noisy).
         dirichlet_alpha: concentration of each device's mix of anomaly kinds: small (0.1) means
             each device mostly shows one kind (strongly non-IID), large (100) or ``None`` means
@@ -373,21 +381,45 @@ def _stream(device, n_windows, window, anomaly_rate, difficulty, dirichlet_alpha
         yield Window(device, i * window, X[i], int(kind[i] != "normal"), str(kind[i]), str(sub[i]))
 
 
-def split(data: TrafficDataset, *, test_size: float = 0.2, val_size: float = 0.1,
-          seed: int = SEED) -> tuple[TrafficDataset, TrafficDataset, TrafficDataset]:
-    """Split windows into (train, validation, test), stratified by anomaly kind.
+def split(data: TrafficDataset, *, test_size: float = 0.2, val_size: float = 0.1, seed: int = SEED,
+          by: str = "window") -> tuple[TrafficDataset, TrafficDataset, TrafficDataset]:
+    """Split windows into (train, validation, test).
 
-    Windows never overlap, so no time step is in two parts. Fit the :class:`Standardizer` on
-    the train part only. Limits: ``test_size`` in [0.01, 0.9], ``val_size`` in [0, 0.9], their
-    sum below 0.95, ``0 <= seed <= 2**32 - 1`` (scikit-learn's range).
+    ``by`` chooses what is held out (Kaufman et al., "Leakage in data mining", ACM TKDD 6(4),
+    2012; Roberts et al., "Cross-validation strategies for data with temporal, spatial,
+    hierarchical, or phylogenetic structure", Ecography 40, 2017):
+
+    * ``"window"`` (default, kept for the callers that want every device in every part):
+      windows at random, stratified by anomaly kind. No time step is shared, but every test
+      device was seen in training and neighbouring windows of a device are correlated (slow
+      vitals, one baseline per device), so the test score is optimistic.
+    * ``"device"``: whole devices (patients) at random: ``round(test_size x devices)`` (at least 1)
+      for test, ``round(val_size x devices)`` (at least 1 when ``val_size > 0``) for validation.
+      Test devices are never seen in training: the score of a detector on a new patient.
+    * ``"time"``: forward in time within every device: the first windows train, the next
+      validate, the last test (the detector only ever predicts the future).
+
+    Fit the :class:`Standardizer` on the train part only. Limits: ``test_size`` in [0.01, 0.9],
+    ``val_size`` in [0, 0.9], their sum below 0.95, ``0 <= seed <= 2**32 - 1`` (scikit-learn's
+    range); ``by="device"`` needs enough devices for train, validation and test.
     """
-    from sklearn.model_selection import train_test_split
-
     test_size = real("test_size", test_size, 0.01, 0.9)
     val_size = real("val_size", val_size, 0.0, 0.9)
     seed = whole("seed", seed, 0, 2**32 - 1)
+    if not isinstance(by, str) or by not in SPLITS:
+        raise ValueError(f"by must be one of {SPLITS}, got {by!r}.")
     if test_size + val_size >= 0.95:
         raise ValueError("test_size + val_size must leave some windows for training.")
+    if by == "device":
+        return _split_devices(data, test_size, val_size, seed)
+    if by == "time":
+        return _split_time(data, test_size, val_size)
+    return _split_windows(data, test_size, val_size, seed)
+
+
+def _split_windows(data: TrafficDataset, test_size: float, val_size: float, seed: int):
+    from sklearn.model_selection import train_test_split
+
     index = np.arange(len(data))
     strat = data.kind if min(np.unique(data.kind, return_counts=True)[1]) >= 3 else None
     rest, test = train_test_split(index, test_size=test_size, random_state=seed, stratify=strat)
@@ -396,6 +428,31 @@ def split(data: TrafficDataset, *, test_size: float = 0.2, val_size: float = 0.1
     strat_rest = strat[rest] if strat is not None else None
     train, val = train_test_split(rest, test_size=val_size / (1 - test_size), random_state=seed, stratify=strat_rest)
     return data.subset(np.sort(train)), data.subset(np.sort(val)), data.subset(np.sort(test))
+
+
+def _split_devices(data: TrafficDataset, test_size: float, val_size: float, seed: int):
+    devices = np.unique(data.device)
+    n_test = max(1, int(round(test_size * len(devices))))
+    n_val = max(1, int(round(val_size * len(devices)))) if val_size > 0 else 0
+    if n_test + n_val >= len(devices):
+        raise ValueError(f"by='device' holds out {n_test} test + {n_val} validation device(s) of {len(devices)}: "
+                         "generate more devices or lower test_size / val_size.")
+    order = np.random.default_rng(seed).permutation(devices)
+    test_dev, val_dev = order[:n_test], order[n_test:n_test + n_val]
+    is_test, is_val = np.isin(data.device, test_dev), np.isin(data.device, val_dev)
+    return data.subset(~is_test & ~is_val), data.subset(is_val), data.subset(is_test)
+
+
+def _split_time(data: TrafficDataset, test_size: float, val_size: float):
+    part = np.zeros(len(data), dtype=np.int8)  # 0 train, 1 validation, 2 test
+    for d in np.unique(data.device):
+        rows = np.flatnonzero(data.device == d)
+        rows = rows[np.argsort(data.start[rows], kind="stable")]
+        n_test = int(round(test_size * len(rows)))
+        n_val = int(round(val_size * len(rows)))
+        part[rows[len(rows) - n_test - n_val:len(rows) - n_test]] = 1
+        part[rows[len(rows) - n_test:]] = 2
+    return data.subset(part == 0), data.subset(part == 1), data.subset(part == 2)
 
 
 def split_by_device(data: TrafficDataset) -> dict[int, TrafficDataset]:

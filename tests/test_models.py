@@ -208,3 +208,91 @@ def test_fit_through_the_interface_trains(splits):
     before = np.mean((det.score(test.X) > 0.5) == test.y)
     det.fit(train.X, train.y, epochs=5)
     assert np.mean((det.score(test.X) > 0.5) == test.y) > max(before, 0.7)
+
+
+def test_choose_threshold_maximizes_validation_f1_and_respects_a_recall_floor():
+    from sklearn.metrics import f1_score, recall_score
+
+    rng = np.random.default_rng(7)
+    y = rng.integers(0, 2, 300)
+    scores = np.clip(0.35 * y + 0.65 * rng.random(300), 0, 1)
+    t = D.choose_threshold(scores, y)
+    best = max(f1_score(y, scores > c) for c in np.unique(scores))
+    assert f1_score(y, scores > t) == pytest.approx(best) and 0 < t < 1
+    assert t != pytest.approx(0.5, abs=0.01)  # not the fixed default
+    safe = D.choose_threshold(scores, y, rule="recall", min_recall=0.95)
+    above = np.unique(scores)[np.unique(scores) > safe]
+    assert recall_score(y, scores > safe) >= 0.95 > recall_score(y, scores > above[0])  # the highest such threshold
+    with pytest.raises(ValueError, match="only one class"):
+        D.choose_threshold(scores, np.zeros(300))
+    with pytest.raises(ValueError, match="one label per score"):
+        D.choose_threshold(scores, y[:10])
+
+
+def test_majority_baseline_and_average_precision(tiny, splits):
+    train, val, test = splits
+    base = D.majority_baseline(train, test)
+    normal_share = float(np.mean(test.y == 0))
+    assert base.accuracy == pytest.approx(normal_share) and base.recall == 0 and base.roc_auc == 0.5
+    assert base.average_precision == pytest.approx(base.prevalence) == pytest.approx(1 - normal_share)
+    met = D.evaluate(tiny, test, threshold=D.validation_threshold(tiny, val))
+    assert met.average_precision > base.average_precision + 0.3 and met.accuracy > base.accuracy
+    assert "avg_precision" in met.as_dict() and met.threshold != 0.5
+
+
+def test_early_stopping_fires_and_keeps_the_best_epoch():
+    data = T.generate(n_devices=6, windows_per_device=100, difficulty=0.5, seed=8)
+    train, val, _ = T.split(data, by="device", test_size=0.2, val_size=0.2, seed=8)
+    det = D.train_detector("tinyml", train, val, epochs=80, patience=2, min_delta=1e-3, seed=8)
+    assert det.stopped_early and det.epochs_run < 80 and det.epochs_cap == 80
+    assert det.best_epoch <= det.epochs_run - 2  # patience epochs without improvement followed it
+    losses = det.history["val_loss"]
+    assert losses[det.best_epoch - 1] == min(losses)
+    assert not D.train_detector("tinyml", train, val, epochs=2, seed=8).stopped_early  # the cap ended that one
+
+
+def test_calibration_sample_covers_every_device(splits):
+    from pqfl_kit.models.tinyml import calibration_sample
+
+    train, _, _ = splits
+    idx = calibration_sample(train, 60)
+    assert len(idx) == len(set(idx.tolist())) == 60
+    counts = np.bincount(train.device[idx], minlength=train.device.max() + 1)[np.unique(train.device)]
+    assert counts.min() == counts.max() == 10  # 6 devices x 10: even, not the first 60 rows (one device)
+    assert len(set(train.device[:60].tolist())) == 1
+    np.testing.assert_array_equal(calibration_sample(train, 60), idx)  # seeded
+
+
+def test_seed_study_paired_comparison_and_summary():
+    from pqfl_kit.models import study
+
+    data = {"n_devices": 6, "windows_per_device": 60, "difficulty": 0.3}
+    res = study.seed_study([("tinyml", "adam"), ("tinyml", "rmsprop")], seeds=[1, 2, 3], data=data, epochs=6)
+    assert len(res) == 3 * 3 and set(res["config"]) == {"majority", "tinyml/adam", "tinyml/rmsprop"}
+    models = res[res.config != "majority"]
+    assert (models.average_precision > res[res.config == "majority"].average_precision.max()).all()
+    assert models.threshold.nunique() > 1 and models.best_epoch.between(1, 6).all()
+    table = study.summarize(res, ("average_precision",))
+    ap = res[res.config == "tinyml/adam"].average_precision
+    assert table.loc["tinyml/adam", "average_precision"] == f"{ap.mean():.3f} ± {ap.std(ddof=1):.3f}"
+    pairs = study.paired_comparison(res)
+    assert list(pairs[["A", "B"]].iloc[0]) == ["tinyml/adam", "tinyml/rmsprop"] and len(pairs) == 1
+
+
+def test_paired_comparison_separates_a_real_difference_from_noise():
+    import pandas as pd
+
+    from pqfl_kit.models import study
+
+    rng = np.random.default_rng(0)
+    seeds = np.arange(8)
+    level = rng.normal(0.8, 0.05, 8)  # the seed moves every model (shared data and split)
+    rows = [{"seed": s, "config": c, "average_precision": level[s] + shift + rng.normal(0, 0.003)}
+            for s in seeds for c, shift in (("a", 0.02), ("b", 0.0), ("c", 0.001))]
+    pairs = study.paired_comparison(pd.DataFrame(rows)).set_index(["A", "B"])
+    assert pairs.loc[("a", "b"), "verdict"] == "A better" and pairs.loc[("a", "c"), "verdict"] == "A better"
+    assert pairs.loc[("b", "c"), "verdict"] == "within noise"
+    assert pairs.loc[("a", "b"), "A wins"] == "8/8"
+    assert (pairs["p (Holm)"] >= pairs["p (paired t)"]).all()
+    # unpaired, the 0.02 gap would drown in the seed spread (sd 0.05): pairing is what detects it
+    assert pairs.loc[("a", "b"), "sd diff"] < 0.01

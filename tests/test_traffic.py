@@ -107,6 +107,35 @@ def test_split_has_no_leakage_and_is_stratified(data):
         assert abs(np.mean(test.kind == kind) - share) < 0.02
 
 
+def test_split_by_device_holds_out_whole_devices(data):
+    train, val, test = T.split(data, by="device", test_size=0.2, val_size=0.2, seed=3)
+    devices = [set(part.device.tolist()) for part in (train, val, test)]
+    assert not (devices[0] & devices[1]) and not (devices[0] & devices[2]) and not (devices[1] & devices[2])
+    assert [len(d) for d in devices] == [4, 1, 1]  # 6 devices: round(0.2 x 6) = 1 each for validation and test
+    assert len(train) + len(val) + len(test) == len(data)
+    assert devices != [set(p.device.tolist()) for p in T.split(data, by="device", seed=4)]  # the seed picks them
+    again = T.split(data, by="device", test_size=0.2, val_size=0.2, seed=3)
+    np.testing.assert_array_equal(again[2].X, test.X)
+    with pytest.raises(ValueError, match="more devices"):
+        T.split(T.generate(n_devices=2, windows_per_device=20, seed=1), by="device")
+    with pytest.raises(ValueError, match="by must be one of"):
+        T.split(data, by="patient")
+
+
+def test_split_forward_in_time_tests_on_each_devices_future(data):
+    train, val, test = T.split(data, by="time", test_size=0.2, val_size=0.1)
+    assert len(train) + len(val) + len(test) == len(data)
+    for d in np.unique(data.device):
+        tr, va, te = (part.start[part.device == d] for part in (train, val, test))
+        assert len(te) == 40 and len(va) == 20  # 200 windows per device
+        assert tr.max() < va.min() and va.max() < te.min()
+
+
+def test_rare_prevalence_option():
+    rare = T.generate(n_devices=6, windows_per_device=400, anomaly_rate=T.RARE_ANOMALY_RATE, seed=2)
+    assert 0.015 < rare.y.mean() < 0.05
+
+
 def test_standardizer_uses_training_statistics_only(data):
     train, _, test = T.split(data)
     scaler = T.Standardizer().fit(train)

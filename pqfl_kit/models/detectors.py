@@ -54,6 +54,7 @@ from pqfl_kit.limits import real, whole
 from pqfl_kit.traffic import Standardizer, TrafficDataset
 
 __all__ = ["ARCHITECTURES", "OPTIMIZERS", "PAPER", "build_model", "train_detector", "evaluate",
+           "majority_baseline", "choose_threshold", "validation_threshold",
            "KerasDetector", "Metrics", "comparison_table", "free_backend_memory", "parameter_bytes",
            "seed_everything", "MAX_WINDOW", "MAX_FEATURES", "MAX_UNITS", "MAX_BATCH_SIZE", "MAX_EPOCHS",
            "MAX_UNROLL_WINDOW", "MAX_PARAMETERS", "MAX_ACTIVATIONS"]
@@ -246,6 +247,7 @@ class KerasDetector:
     window: int
     history: dict[str, list[float]] = field(default_factory=dict)
     train_seconds: float = 0.0
+    epochs_cap: int = 0  # the epochs train_detector allowed (0: not trained by it)
 
     def _inputs(self, windows) -> np.ndarray:
         X = windows.X if isinstance(windows, TrafficDataset) else np.asarray(windows, dtype=np.float32)
@@ -295,22 +297,39 @@ class KerasDetector:
 
     @property
     def epochs_run(self) -> int:
+        """Epochs trained: fewer than ``epochs_cap`` when early stopping fired."""
         return len(self.history.get("loss", []))
+
+    @property
+    def best_epoch(self) -> int:
+        """The epoch (1-based) with the lowest validation loss: the weights the detector kept."""
+        losses = self.history.get("val_loss", [])
+        return int(np.argmin(losses)) + 1 if losses else 0
+
+    @property
+    def stopped_early(self) -> bool:
+        """True when early stopping ended training before the epoch cap."""
+        return 0 < self.epochs_run < self.epochs_cap
 
 
 def train_detector(arch: str, train: TrafficDataset, val: TrafficDataset, *, optimizer: str = "adam",
                    epochs: int = 20, batch_size: int = 128, patience: int = 5, learning_rate: float = 3e-3,
                    seed: int = SEED, progress: bool | Callable[[int, int, dict], None] = False,
-                   model: keras.Model | None = None) -> KerasDetector:
+                   model: keras.Model | None = None, min_delta: float = 0.0) -> KerasDetector:
     """Fit the Z-score standardizer on ``train`` and train one model with early stopping.
 
-    Early stopping watches the validation loss and restores the best weights. ``progress``:
+    Early stopping (Prechelt, "Early stopping - but when?", in *Neural Networks: Tricks of the
+    Trade*, 1998) watches the validation loss: training ends after ``patience`` epochs without an
+    improvement larger than ``min_delta``, and the weights of the best epoch are restored
+    (``best_epoch``, ``epochs_run``, ``stopped_early``). It can only fire when ``epochs`` leaves
+    room: give a generous cap and let the validation loss decide. ``progress``:
     ``True`` shows a tqdm bar, a callable gets ``(epoch, epochs, logs)`` after every epoch.
     Pass ``model`` (from :func:`build_model`) to reuse an already compiled model.
 
     Limits (``ValueError`` otherwise): ``1 <= epochs <= MAX_EPOCHS`` (500),
     ``1 <= batch_size <= MAX_BATCH_SIZE`` (4,096), ``0 <= patience <= MAX_EPOCHS``,
-    ``learning_rate`` in (0, 1], ``0 <= seed <= 2**63 - 1``, the limits of :func:`build_model` for
+    ``learning_rate`` in (0, 1], ``min_delta`` in [0, 1], ``0 <= seed <= 2**63 - 1``, the limits of
+    :func:`build_model` for
     the windows' shape, and at most ``MAX_ACTIVATIONS`` (64,000,000 floats, 256 MB) per batch:
     about batch x window x (n_features + 8 x units) for LSTM/GRU.
     """
@@ -320,6 +339,7 @@ def train_detector(arch: str, train: TrafficDataset, val: TrafficDataset, *, opt
     batch_size = whole("batch_size", batch_size, 1, MAX_BATCH_SIZE)
     patience = whole("patience", patience, 0, MAX_EPOCHS)
     learning_rate = real("learning_rate", learning_rate, 0.0, 1.0, low_open=True)
+    min_delta = real("min_delta", min_delta, 0.0, 1.0)
     seed = _seed(seed)
     if not (isinstance(progress, bool) or callable(progress)):
         raise TypeError(f"progress must be True, False or a callable, got {type(progress).__name__}.")
@@ -347,7 +367,8 @@ def train_detector(arch: str, train: TrafficDataset, val: TrafficDataset, *, opt
     if model is None:
         model = build_model(arch, train.window, train.n_features, optimizer=optimizer,
                             learning_rate=learning_rate, seed=seed)
-    callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)]
+    callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, min_delta=min_delta,
+                                               restore_best_weights=True)]
     if progress:
         callbacks.append(_Progress(epochs, progress if callable(progress) else None, f"{arch}/{optimizer}"))
     seed_everything(seed)
@@ -357,13 +378,19 @@ def train_detector(arch: str, train: TrafficDataset, val: TrafficDataset, *, opt
                     callbacks=callbacks, verbose=0, shuffle=True)
     seconds = time.perf_counter() - start
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
-    return KerasDetector(model, scaler, arch, optimizer, tuple(train.features), train.window, history, seconds)
+    return KerasDetector(model, scaler, arch, optimizer, tuple(train.features), train.window, history, seconds,
+                         epochs)
 
 
 @dataclass(frozen=True)
 class Metrics:
     """Test-split metrics (scikit-learn); ``per_kind`` maps each kind to the fraction flagged
-    (the detection rate for anomaly kinds, the false-alarm rate for ``normal``)."""
+    (the detection rate for anomaly kinds, the false-alarm rate for ``normal``).
+
+    ``average_precision`` is the area under the precision-recall curve (scikit-learn's
+    step-wise AP); a detector without skill scores the prevalence, ``labels.mean()``, whereas
+    its ROC-AUC is 0.5 at any prevalence. Threshold-free, like ``roc_auc``.
+    """
 
     accuracy: float
     precision: float
@@ -375,10 +402,16 @@ class Metrics:
     threshold: float
     scores: np.ndarray = field(repr=False)
     labels: np.ndarray = field(repr=False)
+    average_precision: float = float("nan")
+
+    @property
+    def prevalence(self) -> float:
+        """Fraction of anomalous windows in the test data: the AP of a detector without skill."""
+        return float(np.mean(self.labels)) if len(self.labels) else float("nan")
 
     def as_dict(self) -> dict[str, float]:
         return {"accuracy": self.accuracy, "precision": self.precision, "recall": self.recall,
-                "f1": self.f1, "roc_auc": self.roc_auc}
+                "f1": self.f1, "roc_auc": self.roc_auc, "avg_precision": self.average_precision}
 
 
 def free_backend_memory() -> int:
@@ -409,25 +442,91 @@ def free_backend_memory() -> int:
 
 
 def evaluate(detector: KerasDetector, test: TrafficDataset, threshold: float = 0.5) -> Metrics:
-    """Accuracy, precision, recall, F1, ROC-AUC and confusion matrix on held-out windows.
+    """Accuracy, precision, recall, F1, ROC-AUC, average precision and confusion matrix on held-out windows.
 
+    A window is flagged when its score exceeds ``threshold``. 0.5 is only the default: choose it
+    on validation data with :func:`validation_threshold`, never on the test windows.
     Limit: ``threshold`` strictly between 0 and 1.
     """
-    from sklearn import metrics as skm
-
     threshold = real("threshold", threshold, 0.0, 1.0, low_open=True, high_open=True)
     if not isinstance(test, TrafficDataset):
         raise TypeError(f"test must be a TrafficDataset, got {type(test).__name__}.")
     if len(test) == 0:
         raise ValueError("the test split is empty.")
-    scores = detector.score(test)
+    return _metrics(np.asarray(detector.score(test), dtype=float), test, threshold)
+
+
+def _metrics(scores: np.ndarray, test: TrafficDataset, threshold: float) -> Metrics:
+    from sklearn import metrics as skm
+
     pred = (scores > threshold).astype(np.int8)
     y = test.y.astype(np.int8)
-    auc = float(skm.roc_auc_score(y, scores)) if len(np.unique(y)) == 2 else float("nan")
+    both = len(np.unique(y)) == 2
+    auc = float(skm.roc_auc_score(y, scores)) if both else float("nan")
+    ap = float(skm.average_precision_score(y, scores)) if both else float("nan")
     per_kind = {str(k): float(pred[test.kind == k].mean()) for k in dict.fromkeys(test.kind)}
     return Metrics(float(skm.accuracy_score(y, pred)), float(skm.precision_score(y, pred, zero_division=0)),
                    float(skm.recall_score(y, pred, zero_division=0)), float(skm.f1_score(y, pred, zero_division=0)),
-                   auc, skm.confusion_matrix(y, pred, labels=[0, 1]), per_kind, threshold, scores, y)
+                   auc, skm.confusion_matrix(y, pred, labels=[0, 1]), per_kind, threshold, scores, y, ap)
+
+
+def majority_baseline(train: TrafficDataset, test: TrafficDataset) -> Metrics:
+    """The majority-class baseline: every test window gets the training prevalence as its score.
+
+    It predicts the class that is more common in ``train`` (normal, unless anomalies are the
+    majority), so its accuracy is the share of that class in ``test``: the floor a detector has to
+    beat. Its ROC-AUC is 0.5 and its average precision the test prevalence.
+    """
+    for name, part in (("train", train), ("test", test)):
+        if not isinstance(part, TrafficDataset) or len(part) == 0:
+            raise ValueError(f"{name} must be a non-empty TrafficDataset.")
+    scores = np.full(len(test), float(np.mean(train.y)))  # above 0.5 only if anomalies are the majority
+    return _metrics(scores, test, 0.5)
+
+
+def choose_threshold(scores, labels, *, rule: str = "f1", min_recall: float = 0.9) -> float:
+    """A decision threshold chosen on validation scores (never on test data).
+
+    ``rule="f1"`` maximizes the F1 score of the anomaly class; ``rule="recall"`` takes the
+    highest threshold whose recall is at least ``min_recall`` (a safety-first choice: fewer
+    missed anomalies, more false alarms). Windows are flagged when ``score > threshold``; the
+    threshold returned lies halfway between two neighbouring validation scores, inside (0, 1).
+
+    Limits: as many labels as scores, both classes present, ``min_recall`` in (0, 1].
+    """
+    s = np.asarray(scores, dtype=float).reshape(-1)
+    y = np.asarray(labels).reshape(-1).astype(int)
+    if len(s) != len(y) or len(s) == 0:
+        raise ValueError(f"give one label per score: {len(s)} scores, {len(y)} labels.")
+    if len(np.unique(y)) < 2:
+        raise ValueError("the validation windows hold only one class: a threshold needs normal and anomalous ones.")
+    if rule not in ("f1", "recall"):
+        raise ValueError(f"rule must be 'f1' or 'recall', got {rule!r}.")
+    min_recall = real("min_recall", min_recall, 0.0, 1.0, low_open=True)
+    levels = np.unique(s)  # flag score > levels[k]; below the lowest level everything is flagged
+    cuts = np.concatenate(([levels[0] - 1e-6], levels))
+    order = np.argsort(-s)
+    # tp/fp when flagging the windows whose score is above each cut
+    above = len(s) - np.searchsorted(np.sort(s), cuts, side="right")
+    tp = np.concatenate(([0], np.cumsum(y[order])))[above]
+    fp = above - tp
+    recall = tp / y.sum()
+    precision = np.divide(tp, above, out=np.zeros(len(cuts)), where=above > 0)
+    if rule == "f1":
+        f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros(len(cuts)),
+                       where=precision + recall > 0)
+        k = int(np.argmax(f1 - 1e-12 * fp))  # ties: fewer false alarms
+    else:
+        k = int(np.flatnonzero(recall >= min_recall)[-1])
+    upper = levels[np.searchsorted(levels, cuts[k], side="right")] if cuts[k] < levels[-1] else 1.0
+    return float(np.clip((max(cuts[k], 0.0) + upper) / 2, 1e-6, 1 - 1e-6))
+
+
+def validation_threshold(detector, val: TrafficDataset, *, rule: str = "f1", min_recall: float = 0.9) -> float:
+    """:func:`choose_threshold` on ``detector``'s scores of the validation windows ``val``."""
+    if not isinstance(val, TrafficDataset) or len(val) == 0:
+        raise ValueError("val must be a non-empty TrafficDataset (the validation split).")
+    return choose_threshold(detector.score(val), val.y, rule=rule, min_recall=min_recall)
 
 
 def comparison_table(results: dict[tuple[str, str], tuple[KerasDetector, Metrics]], *,

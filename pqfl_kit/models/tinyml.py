@@ -3,7 +3,15 @@
 The TinyML route of the nano-network paper (Sec. III-A; Warden & Situnayake, *TinyML*, 2021,
 ch. "Model optimization"): a trained model is converted to a flat ``.tflite`` file and, for
 microcontrollers, fully quantized to int8 (weights, activations, input and output) using a
-representative sample of (standardized) training windows to calibrate the ranges.
+representative sample of (standardized) training windows to calibrate the ranges. The sample
+(:func:`calibration_sample`) is drawn evenly across the training devices: every device has its
+own baselines, so ranges calibrated on one or two devices clip the others' readings.
+
+Why the unrolled int8 LSTM/GRU files are larger than their float32 weights: unrolling writes the
+recurrent cell's operators and intermediate tensors once per time step (20 copies for a 20-step
+window), each tensor with its own int8 scale and zero point and flatbuffer bookkeeping, while the
+float32 weight count holds every weight once. The dense TinyML model has no loop to unroll, so
+its int8 file is about a quarter of its float32 weights.
 
 How: the conversion runs in a child Python process with the TensorFlow Keras backend
 (``pqfl_kit.models._litert_worker``). The child rebuilds the same architecture with
@@ -38,9 +46,12 @@ from pathlib import Path
 
 import numpy as np
 
+from pqfl_kit import SEED
+from pqfl_kit.limits import whole
 from pqfl_kit.traffic import Standardizer, TrafficDataset
 
-__all__ = ["LiteRTModel", "ExportError", "LiteRTUnavailable", "litert_unavailable", "export_litert", "export_many"]
+__all__ = ["LiteRTModel", "ExportError", "LiteRTUnavailable", "litert_unavailable", "export_litert", "export_many",
+           "calibration_sample"]
 
 # the modules the export needs (find_spec names) -> what they are, for the message
 _NEEDED = {"tensorflow": "the TensorFlow converter", "ai_edge_litert": "the LiteRT interpreter (ai-edge-litert)"}
@@ -169,6 +180,24 @@ class LiteRTModel:
         return path
 
 
+def calibration_sample(data: TrafficDataset, samples: int = 200, *, seed: int = SEED) -> np.ndarray:
+    """Indices of ``samples`` windows of ``data`` drawn evenly across its devices (int8 calibration).
+
+    Round robin over the devices, each device's windows in a seeded random order: with ``d``
+    devices every device gives ``samples // d`` or one more windows (all of its windows if it
+    has fewer). Post-training quantization calibrates activation ranges on this sample
+    (Jacob et al., "Quantization and training of neural networks for efficient
+    integer-arithmetic-only inference", CVPR 2018, Sec. 3), so it must cover every device's
+    baselines. Limits: ``1 <= samples <= 100,000``, ``0 <= seed <= 2**63 - 1``.
+    """
+    samples = whole("samples", samples, 1, 100_000)
+    rng = np.random.default_rng(whole("seed", seed, 0, 2**63 - 1))
+    per_device = [rng.permutation(np.flatnonzero(data.device == d)) for d in np.unique(data.device)]
+    rounds = max((len(rows) for rows in per_device), default=0)
+    order = [rows[r] for r in range(rounds) for rows in per_device if r < len(rows)]
+    return np.asarray(order[:samples], dtype=np.int64)
+
+
 def export_many(detectors, representative: TrafficDataset, *, quantize: str = "int8", unroll=True,
                 samples: int = 200, timeout: float = 600.0) -> dict[str, LiteRTModel | ExportError]:
     """Convert several trained detectors in one child process (TensorFlow is imported once).
@@ -176,7 +205,8 @@ def export_many(detectors, representative: TrafficDataset, *, quantize: str = "i
     Returns ``{"arch/optimizer": LiteRTModel or ExportError}`` (key suffix " (loop)" when not
     unrolled): a refused conversion is reported, not raised, so a notebook can show why.
     ``unroll`` is one flag for all detectors or one per detector. ``representative`` gives the calibration windows
-    (raw; use training windows, never test windows). Raises :class:`LiteRTUnavailable` (saying
+    (raw; use training windows, never test windows); ``samples`` of them are drawn evenly across
+    its devices (:func:`calibration_sample`). Raises :class:`LiteRTUnavailable` (saying
     what to install) when TensorFlow or ai-edge-litert is missing, before any work starts.
     """
     if quantize not in ("int8", "float32"):
@@ -195,8 +225,9 @@ def export_many(detectors, representative: TrafficDataset, *, quantize: str = "i
     with tempfile.TemporaryDirectory(prefix="pqfl-litert-") as tmp:
         work = Path(tmp)
         jobs = []
+        calibration = representative.subset(calibration_sample(representative, samples))
         for i, det in enumerate(detectors):
-            rep = det.standardizer.transform(representative)[:samples]
+            rep = det.standardizer.transform(calibration)
             np.save(work / f"rep{i}.npy", rep)
             np.savez(work / f"weights{i}.npz", *det.model.get_weights())
             jobs.append({"id": i, "arch": det.arch, "window": det.window, "n_features": len(det.features),
