@@ -41,3 +41,18 @@ def test_bad_settings_show_a_message_and_re_enable_the_button():
     run, status = _find(app, "pqfl-fl-run"), _find(app, "pqfl-fl-status")
     run.click()
     assert "honest client" in status.value and "pqfl-msg-error" in status.value and not run.disabled
+
+
+def test_label_skew_reaches_the_federation_and_the_summary_states_f1_and_the_pi_assumption():
+    from pqfl_kit.fl import cluster
+
+    app = build_fl_app()
+    _find(app, "pqfl-fl-model").value = "logreg"
+    _find(app, "pqfl-fl-rounds").value = 1
+    skew = _find(app, "pqfl-fl-skew")
+    assert skew.value is None and 0.1 in [v for _, v in skew.options]
+    skew.value = 0.1
+    _find(app, "pqfl-fl-run").click()
+    summary = _find(app, "pqfl-fl-summary").value
+    assert "pqfl-fl-f1" in summary and "recall" in summary and "pqfl-fl-assumption" in summary
+    assert f"x {cluster.HOST_SPEED_VS_PI4:g}" in summary and "not calibrated" in summary

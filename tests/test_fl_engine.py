@@ -19,7 +19,7 @@ from pqfl_kit.fl.transport import AGGREGATOR_QUEUE, client_queue
 SIMULATE_PARAMETERS = [
     "n_clients", "rounds", "model", "profile", "pqc", "transport", "aggregator", "poisoned", "dropout",
     "energy_aware", "seed", "link", "local_epochs", "fraction", "deadline_s", "poison_mode", "poison_factor",
-    "forged", "replayed", "battery_threshold", "windows_per_client", "centralized", "amqp_url"]
+    "forged", "replayed", "battery_threshold", "windows_per_client", "label_alpha", "centralized", "amqp_url"]
 
 
 def test_simulate_shows_its_real_signature():
@@ -46,6 +46,8 @@ def test_simulate_shows_its_real_signature():
     ({"transport": "amqp"}, ValueError, "needs amqp_url"),
     ({"profile": "pi9"}, ValueError, "Unknown profile 'pi9'"),
     ({"profile": "pi-zero-2w", "link": "ethernet"}, ValueError, "no 'ethernet' link"),
+    ({"label_alpha": 0.001}, ValueError, "label_alpha must be in [0.01, 1,000"),
+    ({"label_alpha": True}, TypeError, "label_alpha must be a number"),
 ])
 def test_config_refuses_what_simulate_refuses(kwargs, error, words):
     with pytest.raises(error) as from_config:

@@ -17,18 +17,25 @@ from ..fl.config import FLConfig
 from ..fl.plots import figure_png, plot_report  # notebooks import it from here
 from .common import classed, guarded, show_status, status_line, titled
 
-__all__ = ["plot_report", "summary_html", "paper_html", "figure_png", "build_fl_app"]
+__all__ = ["plot_report", "summary_html", "paper_html", "figure_png", "build_fl_app", "LABEL_SKEW"]
+
+LABEL_SKEW = [("one device per client (equal sizes)", None), ("Dirichlet alpha 100 (near IID)", 100.0),
+              ("Dirichlet alpha 1", 1.0), ("Dirichlet alpha 0.3", 0.3), ("Dirichlet alpha 0.1 (strong skew)", 0.1)]
 
 
 def summary_html(report) -> str:
     """One line of headline numbers; the accuracy sits in ``.pqfl-fl-acc`` for tests."""
     rejected = ", ".join(f"{k} {v}" for k, v in sorted(report.rejected_total.items())) or "none"
     central = report.centralized
+    last = report.rounds[-1]
     return (f"<div>final accuracy <b class='pqfl-fl-acc'>{report.final_accuracy:.3f}</b>"
-            + (f" (centralized {central.accuracy[-1]:.3f})" if central else "")
-            + f" · mean simulated round <b>{report.mean_round_s() * 1e3:.0f} ms</b>"
+            f" · F1 <b class='pqfl-fl-f1'>{last.f1:.3f}</b> · recall {last.recall:.3f}"
+            + (f" (centralized accuracy {central.accuracy[-1]:.3f}, F1 {central.f1[-1]:.3f})" if central else "")
+            + f" · mean simulated Pi round <b>{report.mean_round_s() * 1e3:.0f} ms</b>"
             f" · model {report.model_bytes / 1e3:.1f} kB · rejected updates: <b class='pqfl-fl-rejected'>"
-            f"{html.escape(rejected)}</b> · poisoned clients: {report.poisoned_clients or 'none'}</div>")
+            f"{html.escape(rejected)}</b> · poisoned clients: {report.poisoned_clients or 'none'}</div>"
+            f"<div class='pqfl-fl-assumption' style='font-size:85%;color:var(--pqfl-muted, #4b535c)'>"
+            f"{html.escape(cluster.PI_TIME_ASSUMPTION)}</div>")
 
 
 def paper_html(report) -> str:
@@ -49,6 +56,7 @@ class _Controls:
     link: widgets.ToggleButtons
     model: widgets.Dropdown
     aggregator: widgets.Dropdown
+    skew: widgets.Dropdown
     pqc: widgets.Checkbox
     energy: widgets.Checkbox
 
@@ -73,6 +81,8 @@ class _Controls:
                                            style=style), "pqfl-fl-model"),
             aggregator=classed(widgets.Dropdown(options=["fedavg", "median", "trimmed_mean"], value="fedavg",
                                                 description="aggregator", style=style), "pqfl-fl-aggregator"),
+            skew=classed(widgets.Dropdown(options=LABEL_SKEW, value=None, description="client data", style=style),
+                         "pqfl-fl-skew"),
             pqc=classed(widgets.Checkbox(True, description="PQC (ML-KEM + ML-DSA + Ascon)", indent=False),
                         "pqfl-fl-pqc"),
             energy=classed(widgets.Checkbox(False, description="energy-aware (battery >= 30% or charging)",
@@ -80,8 +90,8 @@ class _Controls:
 
     def columns(self) -> widgets.HBox:
         return widgets.HBox([widgets.VBox([self.clients, self.rounds, self.poisoned, self.dropout, self.forged]),
-                             widgets.VBox([self.profile, self.link, self.model, self.aggregator, self.pqc,
-                                           self.energy])])
+                             widgets.VBox([self.profile, self.link, self.model, self.aggregator, self.skew,
+                                           self.pqc, self.energy])])
 
     def check(self) -> None:
         if self.poisoned.value >= self.clients.value:
@@ -93,7 +103,7 @@ class _Controls:
         config = FLConfig(n_clients=self.clients.value, rounds=self.rounds.value, model=self.model.value,
                           profile=self.profile.value, pqc=self.pqc.value, aggregator=self.aggregator.value,
                           poisoned=self.poisoned.value, dropout=self.dropout.value, energy_aware=self.energy.value,
-                          link=self.link.value, forged=self.forged.value, seed=SEED)
+                          link=self.link.value, forged=self.forged.value, label_alpha=self.skew.value, seed=SEED)
         return experiment.run(config, on_round=on_round)
 
 

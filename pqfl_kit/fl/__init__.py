@@ -9,6 +9,8 @@
 * :mod:`~pqfl_kit.fl.rounds`: the steps of a round (train, seal, upload, aggregate, broadcast),
   shared by the simulation and the node.
 * :mod:`~pqfl_kit.fl.experiment`: ``simulate(...) -> FLReport`` and the centralized baseline.
+* :mod:`~pqfl_kit.fl.evaluation`: FL vs centralized to a target (the raw upload counted once) over
+  seeds, poisoning over attacker shares, a simulated day of energy-aware rounds.
 * :mod:`~pqfl_kit.fl.node`: ``python -m pqfl_kit.fl.node aggregator|client`` on real machines.
 
 Nothing heavy is imported here: Keras loads only when a Keras model trains.

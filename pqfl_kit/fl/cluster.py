@@ -19,13 +19,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["DeviceProfile", "Link", "PROFILES", "LINKS", "HOST_SPEED_VS_PI4", "get_profile",
+__all__ = ["DeviceProfile", "Link", "PROFILES", "LINKS", "HOST_SPEED_VS_PI4", "PI_TIME_ASSUMPTION", "get_profile",
            "get_link", "simulated_seconds", "transfer_seconds", "energy_joules", "battery_drain_pct",
            "profiles_for"]
 
 # A recent x86-64 core is roughly 4x a Pi 4 Cortex-A72 core (1.5 GHz) on single-threaded
-# numeric work (Geekbench 5/6 single-core class ratios). An assumption, stated, not measured here.
+# numeric work (Geekbench 5/6 single-core class ratios). An assumption, stated, not measured here:
+# the kit does not calibrate it at run time, so a host slower or faster than that (a shared
+# Binder pod, a new laptop) moves every simulated Pi time by the same factor. Every place that
+# shows Pi times states it with PI_TIME_ASSUMPTION.
 HOST_SPEED_VS_PI4 = 4.0
+PI_TIME_ASSUMPTION = (f"Simulated Pi times = time measured on this computer x {HOST_SPEED_VS_PI4:g} / the device's "
+                      "speed vs a Pi 4: an assumed host-to-Pi-4 factor, not calibrated; on a slower or faster "
+                      "computer (a busy Binder pod) every Pi compute time shifts by the same factor. Network "
+                      "times are modelled, not scaled; the gateway is taken to be as fast as this computer.")
 
 
 @dataclass(frozen=True)

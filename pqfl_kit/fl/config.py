@@ -14,11 +14,12 @@ import numpy as np
 
 from pqfl_kit import SEED
 from pqfl_kit.fl import cluster, fedavg
-from pqfl_kit.fl.task import MODELS
+from pqfl_kit.fl.task import MAX_LABEL_ALPHA, MIN_LABEL_ALPHA, MODELS
 from pqfl_kit.limits import real, whole
 
 __all__ = ["FLConfig", "TRANSPORTS", "MAX_CLIENTS", "MAX_ROUNDS", "MAX_LOCAL_EPOCHS", "MAX_WINDOWS_PER_CLIENT",
-           "MIN_WINDOWS_PER_CLIENT", "MAX_INJECTED", "MAX_DEADLINE_S", "MAX_POISON_FACTOR", "MAX_SEED"]
+           "MIN_WINDOWS_PER_CLIENT", "MAX_INJECTED", "MAX_DEADLINE_S", "MAX_POISON_FACTOR", "MAX_SEED",
+           "MIN_LABEL_ALPHA", "MAX_LABEL_ALPHA"]
 
 MAX_CLIENTS = 64
 MAX_ROUNDS = 1_000
@@ -40,7 +41,8 @@ _WHOLE = {  # name -> (lowest, highest); "poisoned" depends on n_clients
 _CHOICES = {"model": MODELS, "aggregator": fedavg.AGGREGATORS, "link": cluster.LINKS,
             "poison_mode": fedavg.POISON_MODES, "transport": TRANSPORTS}
 _REPORTED = ("n_clients", "rounds", "model", "profile", "pqc", "transport", "aggregator", "poisoned", "dropout",
-             "energy_aware", "seed", "link", "local_epochs", "fraction", "deadline_s")
+             "energy_aware", "seed", "link", "local_epochs", "fraction", "deadline_s", "windows_per_client",
+             "label_alpha")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class FLConfig:
 
     Numbers are stored as Python ``int``/``float`` (numpy scalars are accepted), flags as
     ``bool``. ``profiles`` and ``links`` give one device profile and link per client.
+    ``label_alpha`` None keeps one device per client (equal sizes); a number deals the training
+    windows out by a Dirichlet(alpha) label split (:func:`pqfl_kit.fl.task.dirichlet_partition`).
     """
 
     n_clients: int = 10
@@ -72,6 +76,7 @@ class FLConfig:
     replayed: int = 0
     battery_threshold: float = 30.0
     windows_per_client: int = 200
+    label_alpha: float | None = None
     centralized: bool = True
     amqp_url: str | None = None
 
@@ -94,6 +99,8 @@ class FLConfig:
             fraction=real("fraction", self.fraction, 0.0, 1.0, low_open=True),
             poison_factor=real("poison_factor", self.poison_factor, 0.0, MAX_POISON_FACTOR),
             battery_threshold=real("battery_threshold", self.battery_threshold, 0.0, 100.0),
+            label_alpha=None if self.label_alpha is None else real("label_alpha", self.label_alpha,
+                                                                   MIN_LABEL_ALPHA, MAX_LABEL_ALPHA),
             deadline_s=None if self.deadline_s is None else real("deadline_s", self.deadline_s, 0.0, MAX_DEADLINE_S,
                                                                  low_open=True),
             **{name: bool(getattr(self, name)) for name in _FLAGS})

@@ -1,29 +1,33 @@
 """Figures for notebook 05: accuracy per round, round-time breakdown, energy and bytes of a federation,
-and a figure as PNG bytes for the app's ``Image`` widget."""
+the clients' data partition, FL vs centralized to a target over seeds, poisoning as the attacker
+share grows, a simulated day of batteries, and a figure as PNG bytes for the app's ``Image`` widget."""
 from __future__ import annotations
 
 import io
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .experiment import PHASES, FLReport
 
-__all__ = ["plot_report", "figure_png"]
+__all__ = ["plot_report", "figure_png", "plot_partition", "plot_to_target", "plot_poisoning", "plot_day"]
 
 _PHASE_COLOURS = {"train": "#1f4e79", "seal": "#b3261e", "upload": "#e0a100", "aggregate": "#1b7f3b",
                   "broadcast": "#7a5195"}
 
 
 def _accuracy(ax: Axes, report: FLReport, rounds: list[int]) -> None:
-    """Test accuracy per round: FL against the centralized baseline (FedAvg, McMahan et al. 2017)."""
+    """Test accuracy and F1 per round: FL against the centralized baseline (FedAvg, McMahan et al. 2017)."""
     ax.plot(rounds, [r.accuracy for r in report.rounds], "o-", color="#1f4e79",
-            label=f"FL ({report.config['aggregator']})")
+            label=f"FL ({report.config['aggregator']}) accuracy")
+    ax.plot(rounds, [r.f1 for r in report.rounds], "o:", color="#1f4e79", alpha=0.6, label="FL F1")
     if report.centralized is not None:
-        ax.plot(rounds, report.centralized.accuracy[:len(rounds)], "s--", color="#777777", label="centralized")
-    ax.set(title="Test accuracy per round", xlabel="round", ylabel="accuracy", ylim=(0, 1))
+        ax.plot(rounds, report.centralized.accuracy[:len(rounds)], "s--", color="#777777",
+                label="centralized accuracy")
+    ax.set(title="Test accuracy and F1 per round", xlabel="round", ylabel="score", ylim=(0, 1))
     ax.legend(fontsize=8)
 
 
@@ -36,7 +40,7 @@ def _round_time(ax: Axes, report: FLReport, rounds: list[int]) -> None:
         bottom += values
     if report.centralized is not None:
         ax.axhline(report.centralized.total * 1e3, color="#777777", ls="--", label="centralized cycle")
-    ax.set(title="Simulated round time (ms)", xlabel="round", ylabel="ms")
+    ax.set(title="Simulated Pi round time (ms; host x HOST_SPEED_VS_PI4)", xlabel="round", ylabel="ms")
     ax.legend(fontsize=7, ncol=2)
 
 
@@ -84,3 +88,65 @@ def figure_png(fig: Figure, dpi: int = 90) -> bytes:
     fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
     return buf.getvalue()
+
+
+def plot_partition(counts: np.ndarray, title: str = "Training windows per client") -> Figure:
+    """Per-client class counts (``FederatedData.class_counts()``): stacked normal / anomalous bars,
+    the anomalous share written above each bar."""
+    counts = np.asarray(counts)
+    clients = np.arange(len(counts))
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    ax.bar(clients, counts[:, 0], color="#1f4e79", label="normal")
+    ax.bar(clients, counts[:, 1], bottom=counts[:, 0], color="#b3261e", label="anomalous")
+    for c, (normal, bad) in enumerate(counts):
+        ax.text(c, normal + bad, f"{bad / max(normal + bad, 1):.0%}", ha="center", va="bottom", fontsize=7)
+    ax.set(title=title, xlabel="client", ylabel="windows", xticks=clients)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_to_target(frame: pd.DataFrame, target: float) -> Figure:
+    """Per seed: simulated seconds and kB until the target, FL vs centralized (a row of
+    :func:`pqfl_kit.fl.evaluation.compare_to_target`; missing bars: target not reached)."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+    x = np.arange(len(frame))
+    for ax, (fl, central, scale, unit) in zip(axes, [("fl_time_s", "central_time_s", 1e3, "ms"),
+                                                     ("fl_bytes", "central_bytes", 1e-3, "kB")]):
+        ax.bar(x - 0.2, frame[fl] * scale, 0.4, color="#1f4e79", label="FL")
+        ax.bar(x + 0.2, frame[central] * scale, 0.4, color="#777777", label="centralized (upload once)")
+        ax.set(title=f"to accuracy {target:.2f} ({unit})", xlabel="seed", ylabel=unit, xticks=x,
+               xticklabels=[str(s) for s in frame.index])
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_poisoning(frame: pd.DataFrame, metric: str = "accuracy") -> Figure:
+    """Mean +- sd over seeds of the final ``metric`` per aggregator against the number of poisoned
+    clients (:func:`pqfl_kit.fl.evaluation.poisoning_sweep`; 0 = the clean baseline)."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    for aggregator, part in frame.groupby("aggregator", sort=False):
+        stats = part.groupby("poisoned")[metric].agg(["mean", "std"])
+        ax.errorbar(stats.index, stats["mean"], yerr=stats["std"].fillna(0), marker="o", capsize=3, label=aggregator)
+    ax.set(title=f"Final {metric} as the attacker share grows (mean +- sd over seeds)",
+           xlabel="poisoned clients", ylabel=metric, ylim=(0, 1))
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_day(days: dict[str, pd.DataFrame]) -> Figure:
+    """A simulated day per label (:func:`pqfl_kit.fl.evaluation.simulate_day`): mean battery,
+    participants per round, accuracy."""
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.2))
+    for label, day in days.items():
+        axes[0].plot(day.hour, day.mean_battery_pct, "o-", ms=3, label=label)
+        axes[1].plot(day.hour, day.participants, "o-", ms=3, label=label)
+        axes[2].plot(day.hour, day.accuracy, "o-", ms=3, label=label)
+    for ax, what in zip(axes, ["mean battery (%)", "clients training", "test accuracy"]):
+        ax.axvspan(-0.5, 7.5, color="#e0a100", alpha=0.15)  # on the charger (evaluation.CHARGING_HOURS)
+        ax.set(title=what, xlabel="hour of the day (shaded: charging)")
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Battery", "sample_clients", "drop_out", "eligible", "meets_deadline"]
+__all__ = ["Battery", "sample_clients", "drop_out", "eligible", "flat", "meets_deadline"]
 
 
 @dataclass
@@ -54,6 +54,11 @@ def drop_out(clients: list[int], p: float, rng: np.random.Generator) -> tuple[li
 def eligible(battery: Battery | None, threshold_pct: float) -> bool:
     """Energy-aware rule: mains power, charging, or battery at or above ``threshold_pct``."""
     return battery is None or battery.charging or battery.level_pct >= threshold_pct
+
+
+def flat(battery: Battery | None) -> bool:
+    """A battery node that is empty and not on its charger cannot train, scheduling or not."""
+    return battery is not None and not battery.charging and battery.level_pct <= 0.0
 
 
 def meets_deadline(arrival_s: float, deadline_s: float | None) -> bool:

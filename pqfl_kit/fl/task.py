@@ -20,14 +20,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from pqfl_kit import SEED, traffic
-from pqfl_kit.limits import whole
+from pqfl_kit.limits import real, whole
 from pqfl_kit.models.interface import Detector, Standardized, probabilities
 
 __all__ = ["MODELS", "FederatedData", "make_federated_data", "make_learner", "NumpyLogReg", "KerasLearner",
-           "WINDOW"]
+           "WINDOW", "dirichlet_partition", "MIN_LABEL_ALPHA", "MAX_LABEL_ALPHA", "MIN_CLIENT_WINDOWS"]
 
 MODELS = ("gru", "lstm", "tinyml", "logreg")
 WINDOW = 20  # steps per window: one packet of the ward (pqfl_kit.hospital.ward), so its windows fit the model
+MIN_LABEL_ALPHA = 0.01  # below this nearly every client holds one class only (and numpy's Dirichlet underflows)
+MAX_LABEL_ALPHA = 1_000.0  # far above this the split is IID: nothing more to see
+MIN_CLIENT_WINDOWS = 4  # every client keeps at least this many training windows (it must be able to train)
 
 
 @dataclass(frozen=True)
@@ -61,16 +64,55 @@ class FederatedData:
     def n_train(self) -> int:
         return sum(len(y) for _, y in self.shards)
 
+    def class_counts(self) -> np.ndarray:
+        """Training windows per client and class: shape ``(n_clients, 2)``, columns normal, anomalous."""
+        return np.array([[int(np.sum(y == 0)), int(np.sum(y == 1))] for _, y in self.shards])
+
+
+def dirichlet_partition(y: np.ndarray, n_clients: int, alpha: float, rng: np.random.Generator,
+                        min_size: int = MIN_CLIENT_WINDOWS) -> list[np.ndarray]:
+    """Split the indices of ``y`` over ``n_clients``: for every class, client shares drawn from
+    Dirichlet(alpha, ..., alpha) (Hsu, Qi and Brown 2019, "Measuring the Effects of Non-Identical
+    Data Distribution for Federated Visual Classification", Section 3). Small ``alpha`` gives
+    strong label skew *and* unequal client sizes; large ``alpha`` approaches an IID, equal split.
+
+    Every client keeps at least ``min_size`` windows: the largest clients give their surplus to
+    the smallest (a client with no data could not train). Returns sorted index arrays.
+    """
+    if len(y) < n_clients * min_size:
+        raise ValueError(f"{len(y)} windows cannot give {n_clients} clients {min_size} each: use more windows.")
+    owner = np.empty(len(y), dtype=np.int64)
+    for label in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == label))
+        share = rng.dirichlet(np.full(n_clients, alpha))
+        cuts = (np.cumsum(share)[:-1] * len(idx)).astype(np.int64)
+        for client, part in enumerate(np.split(idx, cuts)):
+            owner[part] = client
+    sizes = np.bincount(owner, minlength=n_clients)
+    while sizes.min() < min_size:  # move one window at a time from the largest client to the smallest
+        small, big = int(np.argmin(sizes)), int(np.argmax(sizes))
+        owner[rng.choice(np.flatnonzero(owner == big))] = small
+        sizes[small], sizes[big] = sizes[small] + 1, sizes[big] - 1
+    return [np.flatnonzero(owner == c) for c in range(n_clients)]
+
 
 def make_federated_data(n_clients: int, windows_per_client: int = 200, *, test_fraction: float = 0.2,
-                        difficulty: float = 0.5, seed: int = SEED) -> FederatedData:
-    """Traffic of ``n_clients`` devices from :func:`pqfl_kit.traffic.generate`; device k is client k.
+                        difficulty: float = 0.5, label_alpha: float | None = None, seed: int = SEED) -> FederatedData:
+    """Traffic of ``n_clients`` devices from :func:`pqfl_kit.traffic.generate`.
+
+    ``label_alpha=None`` (the default): device k is client k, every client holds the same number
+    of windows. ``label_alpha`` a number: the training windows of all devices are pooled and dealt
+    out again with :func:`dirichlet_partition` (unequal sizes, label skew controlled by alpha).
+    The test set (``test_fraction`` of every device's windows) is the same either way.
 
     Windows of ``WINDOW`` (20) steps, the ward's packets. Limits: ``1 <= n_clients <=
-    traffic.MAX_DEVICES``, ``10 <= windows_per_client <= traffic.MAX_WINDOWS_PER_DEVICE``.
+    traffic.MAX_DEVICES``, ``10 <= windows_per_client <= traffic.MAX_WINDOWS_PER_DEVICE``,
+    ``label_alpha`` None or in [0.01, 1,000] (``MIN_LABEL_ALPHA``, ``MAX_LABEL_ALPHA``).
     """
     n_clients = whole("n_clients", n_clients, 1, traffic.MAX_DEVICES)
     windows_per_client = whole("windows_per_client", windows_per_client, 10, traffic.MAX_WINDOWS_PER_DEVICE)
+    if label_alpha is not None:
+        label_alpha = real("label_alpha", label_alpha, MIN_LABEL_ALPHA, MAX_LABEL_ALPHA)
     data = traffic.generate(n_clients, windows_per_client, window=WINDOW, difficulty=difficulty, seed=seed)
     rng = np.random.default_rng(seed)
     train_idx, test_idx = [], []
@@ -82,6 +124,10 @@ def make_federated_data(n_clients: int, windows_per_client: int = 200, *, test_f
     scaler = traffic.Standardizer().fit(data.X[np.concatenate(train_idx)])
     x = scaler.transform(data.X)
     y = data.y.astype(np.float32)
+    if label_alpha is not None:  # its own generator: the device split above stays the same
+        pool = np.concatenate(train_idx)
+        parts = dirichlet_partition(y[pool], n_clients, label_alpha, np.random.default_rng([seed, 1]))
+        train_idx = [pool[p] for p in parts]
     test = np.concatenate(test_idx)
     return FederatedData([(x[i], y[i]) for i in train_idx], x[test], y[test], scaler)
 
