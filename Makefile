@@ -92,11 +92,13 @@ test: $(VENV)/.test-ok system-test-deps $(LIBOQS)
 	  -p no:cacheprovider $(PYTEST_ARGS)
 
 # ruff checks the package, tests, benchmarks, tools and notebooks; mypy the package (pyproject.toml);
-# every notebook's app cell carries the `app` tag that Voila's app view keeps.
+# every notebook's app cell carries the `app` tag that Voila's app view keeps, and nbval's markers
+# are cell tags, not comments in the learners' code.
 lint: $(VENV)/.test-ok
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python tools/tag_app_cells.py --check
+	$(BIN)/python tools/nbval_tags.py --check
 
 # Unit tests only (nothing that starts a kernel, browser, broker or server, or takes over 2 s): < 60 s.
 test-fast: $(VENV)/.test-ok
