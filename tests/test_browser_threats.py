@@ -2,8 +2,16 @@
 from __future__ import annotations
 
 import pytest
+from test_gallery import serve_gallery
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def voila_url(tmp_path_factory):
+    """The apps as `make apps` and Binder serve them: the kit's Voila configuration (app views)."""
+    with serve_gallery(tmp_path_factory.mktemp("test_browser_threats"), "voila-test_browser_threats") as url:
+        yield url
 
 
 def _set_text(page, css: str, value) -> None:
@@ -12,10 +20,10 @@ def _set_text(page, css: str, value) -> None:
     box.press("Enter")
 
 
-def test_voila_tree_lists_the_notebooks(page, voila_url):
+def test_voila_tree_is_the_gallery(page, voila_url):
     page.goto(f"{voila_url}/voila/tree", wait_until="commit")
-    page.wait_for_selector("text=01_quantum_threats.ipynb")
-    assert page.locator("text=00_start_here.ipynb").count() >= 1
+    page.wait_for_selector(".pqfl-card[data-notebook='01_quantum_threats.ipynb']")
+    assert page.locator(".pqfl-card[data-notebook='00_start_here.ipynb']").count() == 1
 
 
 def test_start_app_shows_the_map_and_grades_the_quiz(open_app, shot):

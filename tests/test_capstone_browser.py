@@ -2,8 +2,16 @@
 from __future__ import annotations
 
 import pytest
+from test_gallery import serve_gallery
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def voila_url(tmp_path_factory):
+    """The apps as `make apps` and Binder serve them: the kit's Voila configuration (app views)."""
+    with serve_gallery(tmp_path_factory.mktemp("test_capstone_browser"), "voila-test_capstone_browser") as url:
+        yield url
 
 APP = ".pqfl-cap-app"
 RUN_TIMEOUT_MS = 90_000  # one chain: ~2 s once the models are warm; generous on a shared machine

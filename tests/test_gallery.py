@@ -1,8 +1,10 @@
 """The Voila app gallery and app views (issue 14): the prelaunch hook, the tag tool, the landing page.
 
 Browser tests serve a temporary copy of notebooks/ whose app cells were tagged by
-tools/tag_app_cells.py, with the kit's Voila configuration (etc/jupyter/voila.py). Opening each
-card also refreshes that card's thumbnail (a 480 px wide PNG in the pqfl template's static folder).
+tools/tag_app_cells.py, with the kit's Voila configuration (etc/jupyter/voila.py); other browser
+test modules start the same server with :func:`serve_gallery`. In both themes, each card opens its
+app and the app's main action runs there (screenshots ``gallery_app_NN_<theme>.png``); opening a
+card in the light theme also refreshes its thumbnail (a 480 px wide PNG in the template's static folder).
 """
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import os
 import shutil
 import struct
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -173,19 +177,31 @@ def test_tag_tool_tags_the_app_cell_idempotently(tmp_path, capsys):
 
 # ---- in Chromium --------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def gallery_url(tmp_path_factory):
-    """Voila (standalone, the kit's configuration) over a tagged copy of notebooks/."""
-    folder = _untagged_copy(tmp_path_factory.mktemp("gallery"))
+@contextmanager
+def serve_gallery(tmp: Path, log_name: str = "voila-gallery") -> Iterator[str]:
+    """Voila (standalone, the kit's configuration, as `make apps`) over a tagged copy of notebooks/ in ``tmp``.
+
+    Its app URLs are ``<url>/voila/render/<notebook>.ipynb``, like the shared ``voila_url`` fixture's.
+    """
+    folder = _untagged_copy(tmp)
     assert _tool().main([str(folder)]) == 0
     port = free_port()
     config_path = [str(CONFIG_DIR), *filter(None, [os.environ.get("JUPYTER_CONFIG_PATH")])]
     env = {"JUPYTER_CONFIG_PATH": os.pathsep.join(config_path)}
     args = [sys.executable, "-m", "voila", str(folder), "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}"]
-    proc = start(args, f"http://127.0.0.1:{port}/favicon.ico", ROOT / "test-artifacts" / "logs" / "voila-gallery.log",
+    proc = start(args, f"http://127.0.0.1:{port}/favicon.ico", ROOT / "test-artifacts" / "logs" / f"{log_name}.log",
                  env=env)
-    yield f"http://127.0.0.1:{port}"
-    stop(proc)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="module")
+def gallery_url(tmp_path_factory):
+    """Voila (standalone, the kit's configuration) over a tagged copy of notebooks/."""
+    with serve_gallery(tmp_path_factory.mktemp("gallery")) as url:
+        yield url
 
 
 def _save_thumbnail(page, app: gallery.App) -> None:
@@ -221,13 +237,98 @@ def test_gallery_lists_every_app(page, gallery_url, shot, theme):
     shot(f"gallery_{theme}")
 
 
+# ---- each app's main action, as a learner does it from the gallery ------------------------------
+ACTION_TIMEOUT_MS = 180_000  # the first Keras training or federation on a busy 2-core machine
+
+
+def _quiz(page) -> None:
+    quiz = page.locator(".pqfl-quiz-00-1")
+    quiz.locator(".pqfl-quiz-input input").fill("128")
+    quiz.locator(".pqfl-quiz-check").click()
+    quiz.locator(".pqfl-check-right").wait_for()
+
+
+def _shor(page) -> None:
+    page.locator(".pqfl-shor-result", has_text="3 × 5").wait_for()  # the first run, made while the app built
+    page.locator(".pqfl-shor-n select").select_option("21")
+    box = page.locator(".pqfl-shor-a input")
+    box.fill("2")
+    box.press("Enter")
+    page.locator(".pqfl-shor-run").click()
+    page.locator(".pqfl-shor-result", has_text="3 × 7").wait_for()
+    page.locator(".pqfl-shor-status", has_text="Circuit:").wait_for()
+
+
+def _handshake(page) -> None:
+    page.locator(".pqfl-pqc-handshake-status", has_text="Secure channel established").wait_for()
+    page.locator(".pqfl-pqc-mitm input").check()
+    page.locator(".pqfl-pqc-run").click()
+    page.locator(".pqfl-pqc-handshake-status", has_text="ABORTED").wait_for()
+
+
+def _e91(page) -> None:
+    page.locator(".pqfl-qkd-verdict", has_text="KEY ACCEPTED").wait_for()
+    page.locator(".pqfl-qkd-eve input").check()  # a change re-runs E91 too; then press Run as a learner would
+    page.locator(".pqfl-qkd-verdict", has_text="ABORTED").wait_for()
+    page.locator(".pqfl-qkd-run:not([disabled])").click()
+    page.locator(".pqfl-qkd-verdict", has_text="ABORTED").wait_for()
+    page.locator(".pqfl-qkd-status", has_text="pairs simulated").wait_for()
+
+
+def _train(page) -> None:
+    slider = page.locator(".pqfl-anomaly-epochs [role=slider]")
+    slider.focus()
+    for _ in range(6):  # 8 -> 2 epochs: the action, not the accuracy, is under test here
+        slider.press("ArrowLeft")
+    page.locator("button.pqfl-anomaly-train").click()
+    page.locator(".pqfl-anomaly-status .pqfl-msg-ok", has_text="test accuracy").wait_for(timeout=ACTION_TIMEOUT_MS)
+
+
+def _federate(page) -> None:
+    page.locator(".pqfl-fl-model select").select_option("logreg")  # numpy: seconds, no Keras
+    page.locator("button.pqfl-fl-run").click()
+    page.locator(".pqfl-fl-status .pqfl-msg-ok", has_text="done:").wait_for(timeout=ACTION_TIMEOUT_MS)
+    page.locator(".pqfl-fl-acc").wait_for()
+
+
+def _route(page) -> None:
+    status = page.locator(".pqfl-hospital-status", has_text="Gateway processed")
+    status.wait_for(timeout=ACTION_TIMEOUT_MS)
+    page.evaluate("document.querySelector('.pqfl-hospital-status').innerHTML = ''")  # the next message is new
+    slider = page.locator(".pqfl-tamper [role=slider]")
+    slider.focus()
+    slider.press("ArrowRight")  # inject tampering: the ward runs again
+    status.wait_for(timeout=ACTION_TIMEOUT_MS)
+    page.wait_for_function("parseInt(document.querySelector('.pqfl-lane-quarantine .pqfl-lane-count').innerText) > 0")
+
+
+def _chain(page) -> None:
+    page.locator(".pqfl-cap-app .pqfl-stage").first.wait_for(timeout=ACTION_TIMEOUT_MS)
+    page.select_option(".pqfl-cap-scenario select", label="Tampering and replay on the ward network")
+    page.locator("button.pqfl-cap-run").click()
+    page.locator(".pqfl-stage-gateway.pqfl-stage-blocked").wait_for(timeout=ACTION_TIMEOUT_MS)
+    page.locator(".pqfl-cap-status", has_text="done: Tampering").wait_for()
+
+
+MAIN_ACTIONS: dict[str, tuple[Callable, str]] = {  # notebook number -> (the action, its button, if any)
+    "00": (_quiz, ".pqfl-quiz-00-1 .pqfl-quiz-check"), "01": (_shor, ".pqfl-shor-run"),
+    "02": (_handshake, ".pqfl-pqc-run"), "03": (_e91, ".pqfl-qkd-run"), "04": (_train, ".pqfl-anomaly-train"),
+    "05": (_federate, ".pqfl-fl-run"), "06": (_route, ".pqfl-recommend"), "07": (_chain, ".pqfl-cap-run")}
+
+
+def test_every_app_has_a_main_action():
+    assert sorted(MAIN_ACTIONS) == [app.number for app in gallery.APPS]
+
+
 @pytest.mark.browser
+@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("app", gallery.APPS, ids=lambda a: a.number)
-def test_card_opens_the_app_view(page, gallery_url, shot, app):
-    page.goto(gallery_url + "/", wait_until="commit")
+def test_card_opens_the_app_view_and_its_main_action_works(page, gallery_url, shot, app, theme):
+    page.goto(f"{gallery_url}/?theme={theme}", wait_until="commit")
     page.locator(f".pqfl-card[data-notebook='{app.notebook}.ipynb'] .pqfl-card-app").click()
     page.wait_for_selector(".pqfl-app", state="visible")
-    assert page.url.endswith(f"/voila/render/{app.notebook}.ipynb")
+    assert page.url.endswith(f"/voila/render/{app.notebook}.ipynb?theme={theme}")
+    assert page.get_attribute("body", "data-jp-theme-light") == ("true" if theme == "light" else "false")
     assert page.title() == app.title
     assert page.locator("h1").first.inner_text().strip() == app.title
     text = page.locator("body").inner_text()
@@ -235,5 +336,10 @@ def test_card_opens_the_app_view(page, gallery_url, shot, app):
     assert "Contents" not in text  # the lesson's navigation cells are gone
     assert page.locator(".jp-Cell").count() <= 3  # introduction, stand-ins, the app
     page.wait_for_timeout(1500)  # let the first figures draw
-    _save_thumbnail(page, app)
-    shot(f"gallery_app_{app.number}")
+    if theme == "light":
+        _save_thumbnail(page, app)
+    action, button = MAIN_ACTIONS[app.number]
+    action(page)
+    assert page.locator(button).first.is_enabled()  # re-enabled after the run
+    assert page.locator("text=Traceback").count() == 0
+    shot(f"gallery_app_{app.number}_{theme}")

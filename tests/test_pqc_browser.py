@@ -2,8 +2,16 @@
 from __future__ import annotations
 
 import pytest
+from test_gallery import serve_gallery
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def voila_url(tmp_path_factory):
+    """The apps as `make apps` and Binder serve them: the kit's Voila configuration (app views)."""
+    with serve_gallery(tmp_path_factory.mktemp("test_pqc_browser"), "voila-test_pqc_browser") as url:
+        yield url
 
 
 def test_pqc_app_mitm_and_tamper(open_app, shot):

@@ -11,10 +11,23 @@ import ipywidgets as widgets
 from ..capstone import SCENARIOS, STATUSES, ChainReport, Stage, run_chain
 from ..capstone.plots import STATUS_COLOURS
 from ..exercises import quiz_widget
-from .common import classed, guarded, html_table, show_status, status_line, titled
+from .common import (
+    PALETTE_STYLE,
+    classed,
+    colour,
+    html_table,
+    progress_bar,
+    run_button,
+    show_status,
+    status_line,
+    titled,
+)
 
 __all__ = ["STATUS_COLOURS", "headline", "pipeline_html", "story_html", "table_html", "build_capstone_app"]
 _STATUS_WORDS = {"ok": "ok", "blocked": "attack blocked", "alert": "alert", "degraded": "degraded"}
+# Text and borders use the theme palette (readable on light and dark pages); STATUS_COLOURS stay the figures'.
+_STATUS_KINDS = {"ok": "ok", "blocked": "info", "alert": "error", "degraded": "warn"}
+_MUTED = colour("muted")
 
 
 def pipeline_html(report: ChainReport) -> str:
@@ -24,22 +37,24 @@ def pipeline_html(report: ChainReport) -> str:
     """
     boxes = []
     for stage in report.stages:
-        colour = STATUS_COLOURS[stage.status]
+        tint = colour(_STATUS_KINDS[stage.status])
         figure = html.escape(headline(stage))
         boxes.append(
             f"<div class='pqfl-stage pqfl-stage-{stage.status} pqfl-stage-{stage.key}' "
             f"title='{html.escape(stage.explanation)}' "
-            f"style='border:2px solid {colour};border-top:8px solid {colour};border-radius:6px;padding:6px 8px;"
-            f"width:132px;min-height:92px;background:#fff;font-size:12px;line-height:1.3'>"
-            f"<div style='color:#555'>stage {stage.number}</div>"
+            f"style='border:2px solid {tint};border-top:8px solid {tint};border-radius:6px;padding:6px 8px;"
+            f"width:132px;min-height:92px;background:var(--jp-layout-color1, #fff);"
+            f"color:var(--jp-content-font-color1, #000);font-size:12px;line-height:1.3'>"
+            f"<div style='color:{_MUTED}'>stage {stage.number}</div>"
             f"<div style='font-weight:700'>{html.escape(stage.name)}</div>"
-            f"<div class='pqfl-stage-status' style='color:{colour};font-weight:700;margin-top:3px'>"
+            f"<div class='pqfl-stage-status' style='color:{tint};font-weight:700;margin-top:3px'>"
             f"{html.escape(_STATUS_WORDS[stage.status])}</div>"
-            f"<div style='color:#555;margin-top:2px'>{figure}</div></div>")
-    arrow = "<div style='align-self:center;font-size:20px;color:#888;padding:0 2px'>&rarr;</div>"
-    legend = " ".join(f"<span style='color:{STATUS_COLOURS[s]};font-weight:700'>&#9632; {_STATUS_WORDS[s]}</span>"
-                      for s in STATUSES)
-    return (f"<div class='pqfl-pipeline' style='display:flex;flex-wrap:wrap;gap:4px;align-items:stretch'>"
+            f"<div style='color:{_MUTED};margin-top:2px'>{figure}</div></div>")
+    arrow = f"<div style='align-self:center;font-size:20px;color:{_MUTED};padding:0 2px'>&rarr;</div>"
+    legend = " ".join(f"<span style='color:{colour(_STATUS_KINDS[s])};font-weight:700'>&#9632; {_STATUS_WORDS[s]}"
+                      "</span>" for s in STATUSES)
+    return (f"{PALETTE_STYLE}<div class='pqfl-pipeline' "
+            "style='display:flex;flex-wrap:wrap;gap:4px;align-items:stretch'>"
             f"{arrow.join(boxes)}</div><div style='font-size:12px;margin-top:4px'>{legend} · "
             f"ward packets sealed with: <b class='pqfl-cap-link'>{html.escape(report.link)}</b> · "
             f"chain ran in {report.seconds:.1f} s</div>")
@@ -92,7 +107,7 @@ def build_capstone_app(report: ChainReport | None = None, *, fl_model: str = "ti
                                         description="scenario", style={"description_width": "70px"},
                                         layout=widgets.Layout(width="420px")), "pqfl-cap-scenario")
     run = classed(widgets.Button(description="Run the chain", button_style="primary", icon="play"), "pqfl-cap-run")
-    progress = classed(widgets.IntProgress(0, min=0, max=6, layout=widgets.Layout(width="180px")), "pqfl-cap-progress")
+    progress = progress_bar("pqfl-cap-progress", width="180px")
     status = status_line("pqfl-cap-status")
     attack = classed(widgets.HTML(), "pqfl-cap-attack")
     pipeline = classed(widgets.HTML(), "pqfl-cap-pipeline")
@@ -112,21 +127,16 @@ def build_capstone_app(report: ChainReport | None = None, *, fl_model: str = "ti
         if done < total:
             show_status(status, f"running stage {done + 1} of {total}: {label}...", "info")
 
-    @guarded(status)
-    def on_run(_=None) -> None:
-        run.disabled = True
+    @run_button(run, status, bar=progress)  # the chain's own progress callback counts its stages
+    def on_run(_step) -> None:
         pipeline.value = story.value = table.value = ""
-        try:
-            result = run_chain(scenario.value, fl_model=fl_model, progress=on_progress)
-        finally:
-            run.disabled = False
+        result = run_chain(scenario.value, fl_model=fl_model, progress=on_progress)
         show(result)
         flagged = sum(s.status != "ok" for s in result.stages)
         show_status(status, f"done: {SCENARIOS[scenario.value].title}, {flagged} stage(s) reacted.",
                     "ok" if flagged == 0 else "warn")
 
     scenario.observe(describe, names="value")
-    run.on_click(on_run)
     describe()
     app = widgets.VBox([
         titled("The whole chain under attack", widgets.HBox([scenario, run, progress]), attack, status),

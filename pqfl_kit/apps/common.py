@@ -2,13 +2,22 @@
 
 Rule: a user can never make an app show a traceback. Callbacks are wrapped by ``guarded``,
 which turns ``ValueError``/``TypeError`` (bad choices) into a red message and any other error
-into a short "something went wrong" message with its type.
+into a short "something went wrong" message with its type. Long actions use ``run_button``: the
+button is disabled while the work runs, a step counter (and bar) shows progress, and the button
+comes back after success or an error.
+
+Colours: text colours come from :data:`PALETTE`, one colour per kind for JupyterLab's light theme
+and one for its dark theme, each at least 4.5:1 (WCAG 2.1 AA, 1.4.3) on that theme's page and panel
+backgrounds (``tests/test_contrast.py``). Apps write ``colour(kind)``, a CSS variable that
+:data:`PALETTE_STYLE` sets from the theme JupyterLab and Voila mark on ``<body>``
+(``data-jp-theme-light``); without that style the light colour is the fallback.
 """
 from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -16,9 +25,46 @@ from IPython.display import display
 from matplotlib.figure import Figure
 
 __all__ = ["status_line", "show_status", "guarded", "figure_output", "show_figure", "titled", "tabs", "classed",
-           "html_table"]
+           "html_table", "PALETTE", "PALETTE_STYLE", "colour", "message_html", "progress_bar", "Steps", "busy",
+           "run_button"]
 
-_COLOURS = {"info": "#1f4e79", "ok": "#1b7f3b", "warn": "#8a6d00", "error": "#b3261e"}
+#: kind -> (light theme, dark theme) text colour; AA (>= 4.5:1) on #fff/#f5f5f5 and on #111/#212121/#2f2f2f
+#: (JupyterLab's layout colours 0 and 1 in each theme, and a dark card).
+PALETTE: dict[str, tuple[str, str]] = {
+    "info": ("#0b57d0", "#8ab4f8"),
+    "ok": ("#1b7f3b", "#6dd58c"),
+    "warn": ("#8a5a00", "#f2c14e"),
+    "error": ("#b3261e", "#f28b82"),
+    "muted": ("#4b535c", "#b9bec5"),
+    "high": ("#a34f00", "#ffb870"),  # the hospital's "High" lane: between warn and error
+    "quarantine": ("#5b2a86", "#c9a3f0"),
+}
+_LIGHT = ":root,body[data-jp-theme-light='true']{" + "".join(f"--pqfl-{k}:{v[0]};" for k, v in PALETTE.items()) + "}"
+_DARK = "body[data-jp-theme-light='false']{" + "".join(f"--pqfl-{k}:{v[1]};" for k, v in PALETTE.items()) + "}"
+#: Defines the ``--pqfl-<kind>`` variables for both themes; every status line carries it, so any app
+#: with a status line has the palette on its page (a repeated identical rule costs nothing).
+# Exercise feedback (``pqfl_kit.exercises.CheckResult``) writes light-theme hex colours inline; in an app
+# the palette wins (a stylesheet's !important beats an inline style), so it reads in both themes too.
+_CHECKS = "".join(f".pqfl-check-{status}{{color:var(--pqfl-{kind})!important;border-left-color:var(--pqfl-{kind})"
+                  "!important}" for status, kind in (("right", "ok"), ("wrong", "error"), ("not-done", "warn"),
+                                                     ("unknown", "muted")))
+PALETTE_STYLE = f"<style class='pqfl-palette'>{_LIGHT}{_DARK}{_CHECKS}</style>"
+#: Most characters a free-text widget accepts (a sensor reading, a name): more is a message, not work.
+MAX_TEXT_CHARS = 200
+
+
+def colour(kind: str) -> str:
+    """The CSS colour of a palette kind in the current theme: ``var(--pqfl-<kind>, <light colour>)``."""
+    if kind not in PALETTE:
+        raise ValueError(f"unknown colour kind {kind!r}: use one of {', '.join(PALETTE)}")
+    return f"var(--pqfl-{kind}, {PALETTE[kind][0]})"
+
+
+def message_html(text: str, kind: str = "info", *, style: str = "", css: str = "", escape: bool = True) -> str:
+    """A message ``<div class="pqfl-msg pqfl-msg-<kind>">`` in the kind's colour (and the palette)."""
+    body = html.escape(text) if escape else text
+    return (f'{PALETTE_STYLE}<div class="pqfl-msg pqfl-msg-{kind}{" " + css if css else ""}" '
+            f'style="color:{colour(kind)};font-weight:600;{style}">{body}</div>')
 
 
 def classed(widget, *names: str):
@@ -35,9 +81,7 @@ def status_line(css_class: str) -> widgets.HTML:
 
 def show_status(line: widgets.HTML, text: str, kind: str = "info") -> None:
     """Write ``text`` into a status line; kind is info, ok, warn or error."""
-    colour = _COLOURS.get(kind, _COLOURS["info"])
-    line.value = (f'<div class="pqfl-msg pqfl-msg-{kind}" style="color:{colour};font-weight:600;'
-                  f'padding:2px 0">{html.escape(text)}</div>')
+    line.value = message_html(text, kind if kind in PALETTE else "info", style="padding:2px 0")
 
 
 def guarded(line: widgets.HTML) -> Callable:
@@ -104,3 +148,67 @@ def html_table(columns: list[str], rows: list[list], css: str, *, row_styles: li
         body.append(f"<tr{style}>{cells}</tr>")
     size = f";font-size:{font_size}" if font_size else ""
     return f"<table class='{css}' style='border-collapse:collapse{size}'><tr>{head}</tr>{''.join(body)}</table>"
+
+
+# ------------------------------------------------------------------------------- long actions
+def progress_bar(css_class: str, description: str = "", width: str = "200px") -> widgets.IntProgress:
+    """An empty progress bar with a stable CSS class (``run_button`` fills it step by step)."""
+    return classed(widgets.IntProgress(value=0, min=0, max=1, description=description,
+                                       layout=widgets.Layout(width=width)), "pqfl-progress", css_class)
+
+
+class Steps:
+    """A step counter: ``step("simulating")`` shows "step 2 of 3: simulating..." and moves the bar."""
+
+    def __init__(self, total: int, status: widgets.HTML | None = None, bar: widgets.IntProgress | None = None):
+        self.total, self.done, self.status, self.bar = max(int(total), 1), 0, status, bar
+        if bar is not None:
+            bar.max, bar.value, bar.bar_style = self.total, 0, "info"
+
+    def __call__(self, label: str) -> None:
+        """Start the next step (the previous one is done)."""
+        if self.bar is not None:
+            self.bar.value = min(self.done, self.total)
+        self.done += 1
+        if self.status is not None:
+            show_status(self.status, f"step {min(self.done, self.total)} of {self.total}: {label}...", "info")
+
+    def finish(self, ok: bool) -> None:
+        """The bar full and green after success, red after an error (the message says why)."""
+        if self.bar is not None:
+            self.bar.value = self.bar.max if ok else self.bar.value  # the work may have set its own max
+            self.bar.bar_style = "success" if ok else "danger"
+
+
+@contextmanager
+def busy(button: widgets.Button, steps: int = 1, status: widgets.HTML | None = None,
+         bar: widgets.IntProgress | None = None) -> Iterator[Steps]:
+    """Disable ``button`` while the block runs and re-enable it afterwards, even after an error."""
+    button.disabled = True
+    counter = Steps(steps, status, bar)
+    try:
+        yield counter
+    finally:
+        button.disabled = False
+
+
+def run_button(button: widgets.Button, status: widgets.HTML, *, steps: int = 1,
+               bar: widgets.IntProgress | None = None) -> Callable:
+    """Decorator for a long action ``work(step)`` started by ``button`` (and returned for direct calls).
+
+    While ``work`` runs the button is disabled and ``step(label)`` counts its steps on ``status``
+    and ``bar``; errors become a message (``guarded``); the button is enabled again in every case.
+    The returned callable takes the click/observe argument and returns True after success.
+    """
+
+    def wrap(work: Callable[[Steps], object]) -> Callable:
+        def run(_=None) -> bool:
+            with busy(button, steps, status, bar) as step:
+                ok = guarded(status)(lambda: (work(step), True)[1])() is True
+                step.finish(ok)
+            return ok
+
+        button.on_click(run)
+        return run
+
+    return wrap

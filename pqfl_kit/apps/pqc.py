@@ -20,7 +20,19 @@ from ..pqc.plots import (  # notebooks import it from here
     plot_state_rounds,
     plot_throughput,
 )
-from .common import classed, figure_output, guarded, show_figure, show_status, status_line, tabs
+from .common import (
+    MAX_TEXT_CHARS,
+    classed,
+    colour,
+    figure_output,
+    guarded,
+    progress_bar,
+    run_button,
+    show_figure,
+    show_status,
+    status_line,
+    tabs,
+)
 
 __all__ = ["plot_handshake", "plot_state_rounds", "plot_avalanche", "plot_throughput", "sizes_table_html",
            "build_pqc_app"]
@@ -34,6 +46,8 @@ def sizes_table_html(rows: list[dict]) -> str:
                                     "</td>" for c in columns) + "</tr>" for r in rows)
     return f"<table class='pqfl-pqc-sizes'><tr>{head}</tr>{body}</table>"
 
+
+_MUTED = colour("muted")
 
 # What the learner is told for each HandshakeError reason (pqfl_kit.pqc.errors.REASONS).
 _ABORT_WHY = {
@@ -49,14 +63,19 @@ def _handshake_panel() -> widgets.Widget:
     hybrid = classed(widgets.Checkbox(value=False, description="hybrid (+X25519)"), "pqfl-pqc-hybrid")
     mitm = classed(widgets.Checkbox(value=False, description="man-in-the-middle"), "pqfl-pqc-mitm")
     check = classed(widgets.Checkbox(value=True, description="check signatures"), "pqfl-pqc-verify")
-    run = classed(widgets.Button(description="Run handshake", button_style="primary"), "pqfl-pqc-run")
+    run = classed(widgets.Button(description="Run handshake", button_style="primary", icon="play"), "pqfl-pqc-run")
+    bar = progress_bar("pqfl-pqc-handshake-progress")
     status = status_line("pqfl-pqc-handshake-status")
     details = classed(widgets.HTML(), "pqfl-pqc-handshake-details")
     figure = figure_output("pqfl-pqc-handshake-figure")
 
-    @guarded(status)
-    def on_run(_=None):
+    @run_button(run, status, steps=2, bar=bar)
+    def on_run(step):
+        details.value = ""
+        step("drawing the message flow")
         show_figure(figure, plot_handshake(hybrid=hybrid.value, mitm=mitm.value))
+        step("key generation, encapsulation and signatures" + (" with an attacker in the middle" if mitm.value
+                                                               else ""))
         if mitm.value:
             result = attacks.mitm_demo(check.value, hybrid=hybrid.value)
             if result.aborted:
@@ -79,9 +98,8 @@ def _handshake_panel() -> widgets.Widget:
         details.value = (f"Messages: {html.escape(sizes)}.<br>Channel id {device.channel_id.hex()}, gateway "
                          f"fingerprint {info.peer_fingerprint}.")
 
-    run.on_click(on_run)
     on_run()
-    return widgets.VBox([widgets.HBox([hybrid, mitm, check]), run, status, details, figure])
+    return widgets.VBox([widgets.HBox([hybrid, mitm, check]), widgets.HBox([run, bar]), status, details, figure])
 
 
 @dataclass
@@ -137,6 +155,8 @@ def _packets_panel() -> widgets.Widget:
         device, _ = link.channels()
         if not reading.value.strip():
             raise ValueError("type a reading to send, e.g. HR=072")
+        if len(reading.value) > MAX_TEXT_CHARS:
+            raise ValueError(f"a reading is at most {MAX_TEXT_CHARS} characters (this one has {len(reading.value)})")
         sent = bytearray(device.seal(reading.value.encode()))
         number = device.packets_sent - 1
         flipped = _flip_a_bit(sent) if tamper.value else ""
@@ -166,6 +186,8 @@ def _nonce_panel() -> widgets.Widget:
 
     @guarded(status)
     def on_run(_=None):
+        if max(len(a.value), len(b.value)) > MAX_TEXT_CHARS:
+            raise ValueError(f"keep each reading to at most {MAX_TEXT_CHARS} characters")
         out = attacks.nonce_reuse_demo(a.value.encode(), b.value.encode())
         show_status(status, f"C_a xor C_b = {out['xor_of_ciphertexts'].hex()} = P_a xor P_b; knowing the "
                             f"first reading gives the second: {out['recovered_b'].decode(errors='replace')!r}", "warn")
@@ -175,7 +197,8 @@ def _nonce_panel() -> widgets.Widget:
 
 
 def _ascon_panel() -> widgets.Widget:
-    rounds = classed(widgets.IntSlider(value=3, min=1, max=12, description="rounds"), "pqfl-pqc-rounds")
+    rounds = classed(widgets.IntSlider(value=3, min=1, max=12, description="rounds", continuous_update=False),
+                     "pqfl-pqc-rounds")
     figure = figure_output("pqfl-pqc-state-figure")
     status = status_line("pqfl-pqc-ascon-status")
     trace = ascon.permutation_trace(ascon.initial_state(), 12)
@@ -197,7 +220,7 @@ def build_pqc_app() -> widgets.Widget:
     quizzes = [quiz_widget(e.id) for e in all_exercises("02") if e.kind == "value"]
     app = widgets.VBox([
         widgets.HTML("<h2 style='margin:4px 0'>Post-quantum handshake and sealed sensor data</h2>"
-                     f"<div style='color:#555'>{html.escape(backend_notice())}</div>"),
+                     f"<div style='color:{_MUTED}'>{html.escape(backend_notice())}</div>"),
         tabs({"Handshake": _handshake_panel(), "Packets": _packets_panel(), "Nonce reuse": _nonce_panel(),
               "Inside Ascon": _ascon_panel(), "Quiz": widgets.VBox(quizzes)}, "pqfl-pqc-tabs"),
     ])

@@ -18,13 +18,23 @@ from ..qkd.plots import (  # notebooks import it from here
 )
 from ..qkd.postprocess import EC_EFFICIENCY, DistilledKey, distill_key
 from ..qkd.records import MIN_KEY_BYTES, bits_to_key, open_record, seal_record
-from .common import classed, figure_output, guarded, show_figure, show_status, status_line, tabs, titled
+from .common import (
+    classed,
+    colour,
+    figure_output,
+    guarded,
+    message_html,
+    progress_bar,
+    run_button,
+    show_figure,
+    show_status,
+    status_line,
+    tabs,
+    titled,
+)
 
 __all__ = ["plot_angles", "plot_s_gauge", "plot_s_vs_fraction", "plot_detection", "comparison_html",
            "build_qkd_app"]
-
-_RED, _GREEN = "#b3261e", "#1b7f3b"
-
 
 _COMPARISON = [
     ("What it needs", "Entangled-photon source, single-photon detectors, a dark fibre or free-space link per pair "
@@ -58,10 +68,10 @@ def comparison_html() -> str:
 
 # ------------------------------------------------------------------------------------ app
 def _verdict_html(result: Q.E91Result) -> str:
-    kind, colour = ("error", _RED) if result.aborted else ("ok", _GREEN)
-    return (f"<div class='pqfl-msg pqfl-msg-{kind} pqfl-qkd-{'aborted' if result.aborted else 'accepted'}' "
-            f"style='font-size:1.3em;font-weight:700;color:{colour}'>{result.verdict}</div>"
-            f"<div style='color:{colour}'>{html.escape(result.reason)}</div>")
+    kind = "error" if result.aborted else "ok"
+    return (message_html(result.verdict, kind, style="font-size:1.3em;font-weight:700",
+                         css=f"pqfl-qkd-{'aborted' if result.aborted else 'accepted'}")
+            + f"<div style='color:{colour(kind)}'>{html.escape(result.reason)}</div>")
 
 
 def _numbers_html(result: Q.E91Result, distilled: DistilledKey | None) -> str:
@@ -91,11 +101,12 @@ def _record_html(distilled: DistilledKey | None) -> str:
     if distilled is not None and distilled.ok and distilled.final_length >= 8 * MIN_KEY_BYTES:
         packet = seal_record(distilled.key_bytes(), b"bed 12: HR 72, SpO2 98%", b"ward-3|seq=1")
         opened = open_record(bits_to_key(distilled.key_bob.tolist()), packet, b"ward-3|seq=1")
-        return (f"<div class='pqfl-msg pqfl-msg-ok'>Alice sealed a record with AES-256-GCM + HMAC "
-                f"(computationally secure; {len(packet)} bytes: {packet[:12].hex()}…); Bob opened it with his key: "
-                f"<code>{html.escape(opened.decode())}</code></div>")
-    return (f"<div class='pqfl-msg pqfl-msg-warn'>No record sent: AES-256 records need a final key "
-            f"of {8 * MIN_KEY_BYTES}+ bits.</div>")
+        return message_html(f"Alice sealed a record with AES-256-GCM + HMAC (computationally secure; {len(packet)} "
+                            f"bytes: {packet[:12].hex()}…); Bob opened it with his key: "
+                            f"<code>{html.escape(opened.decode())}</code>", "ok", style="font-weight:400",
+                            escape=False)
+    return message_html(f"No record sent: AES-256 records need a final key of {8 * MIN_KEY_BYTES}+ bits.", "warn",
+                        style="font-weight:400")
 
 
 @dataclass
@@ -108,6 +119,7 @@ class _Controls:
     noise: widgets.FloatSlider
     pairs: widgets.IntText
     run: widgets.Button
+    bar: widgets.IntProgress
 
     @classmethod
     def create(cls) -> _Controls:
@@ -127,11 +139,12 @@ class _Controls:
                           "pqfl-qkd-noise"),
             pairs=classed(widgets.IntText(value=5000, description="Bell pairs", style=style,
                                           layout=widgets.Layout(width="290px")), "pqfl-qkd-pairs"),
-            run=classed(widgets.Button(description="Run E91", button_style="primary", icon="play"), "pqfl-qkd-run"))
+            run=classed(widgets.Button(description="Run E91", button_style="primary", icon="play"), "pqfl-qkd-run"),
+            bar=progress_bar("pqfl-qkd-progress"))
 
     def box(self) -> widgets.VBox:
         return widgets.VBox([self.eve_on, self.fraction, self.strategy, self.noise,
-                             widgets.HBox([self.pairs, self.run])])
+                             widgets.HBox([self.pairs, self.run, self.bar])])
 
 
 def _detect_panel(c: _Controls, status: widgets.HTML) -> tuple[widgets.Widget, Callable]:
@@ -152,13 +165,18 @@ def _run_panel(c: _Controls, status: widgets.HTML, seed: int, redraw_detection: 
     gauge = figure_output("pqfl-qkd-gauge")
     record = classed(widgets.HTML(), "pqfl-qkd-record")
 
-    @guarded(status)
-    def on_run(_=None):
+    @run_button(c.run, status, steps=3, bar=c.bar)
+    def on_run(step):
         verdict.value = numbers.value = record.value = ""
         gauge.clear_output()
-        result = Q.run_e91(c.pairs.value, eve_fraction=c.fraction.value if c.eve_on.value else 0.0,
-                           eve_bases=c.strategy.value, noise=c.noise.value, seed=seed)
+        eve = c.fraction.value if c.eve_on.value else 0.0
+        Q.validate_parameters(c.pairs.value, eve, c.strategy.value, c.noise.value)  # limits: a message, no work
+        step(f"measuring {int(c.pairs.value):,} entangled pairs")
+        result = Q.run_e91(c.pairs.value, eve_fraction=eve, eve_bases=c.strategy.value, noise=c.noise.value,
+                           seed=seed)
+        step("Bell test" + ("" if result.aborted else ", Cascade error correction and privacy amplification"))
         distilled = None if result.aborted else distill_key(result, seed=seed)
+        step("drawing S and sealing a record")
         show_figure(gauge, plot_s_gauge(result))  # figure first: the verdict text arrives last
         record.value = _record_html(distilled)
         redraw_detection()
@@ -166,7 +184,6 @@ def _run_panel(c: _Controls, status: widgets.HTML, seed: int, redraw_detection: 
         show_status(status, f"{result.n_pairs:,} pairs simulated with Qiskit (seed {seed}).", "info")
         verdict.value = _verdict_html(result)
 
-    c.run.on_click(on_run)
     for control in (c.eve_on, c.fraction, c.strategy, c.noise, c.pairs):
         control.observe(on_run, names="value")
     on_run()
@@ -178,17 +195,19 @@ def _sweep_panel(c: _Controls, seed: int) -> widgets.Widget:
     sweep_status = status_line("pqfl-qkd-sweep-status")
     sweep_fig = figure_output("pqfl-qkd-sweep-figure")
     sweep_btn = classed(widgets.Button(description="Simulate S vs f", icon="line-chart"), "pqfl-qkd-sweep-run")
+    sweep_bar = progress_bar("pqfl-qkd-sweep-progress")
 
-    @guarded(sweep_status)
-    def on_sweep(_=None):
+    @run_button(sweep_btn, sweep_status, steps=1, bar=sweep_bar)
+    def on_sweep(step):
         Q.validate_parameters(c.pairs.value, 0.0, c.strategy.value, c.noise.value)
         n = min(int(c.pairs.value), 20_000)
+        step(f"11 runs of {n:,} pairs, one per intercept fraction")
         show_figure(sweep_fig, plot_s_vs_fraction(n, c.strategy.value, c.noise.value, seed=seed))
         show_status(sweep_status, f"11 runs of {n:,} pairs (sweeps are capped at 20,000 pairs per run).", "info")
 
-    sweep_btn.on_click(on_sweep)
     on_sweep()
-    return titled("S vs intercept fraction", sweep_btn, sweep_status, sweep_fig, css_class="pqfl-qkd-sweep-panel")
+    return titled("S vs intercept fraction", widgets.HBox([sweep_btn, sweep_bar]), sweep_status, sweep_fig,
+                  css_class="pqfl-qkd-sweep-panel")
 
 
 def build_qkd_app(seed: int | None = None) -> widgets.Widget:

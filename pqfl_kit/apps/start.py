@@ -7,7 +7,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from ..exercises import quiz_widget
-from .common import classed
+from .common import PALETTE_STYLE, classed
 
 __all__ = ["KIT_MAP", "build_start_app", "kit_map_html"]
 
@@ -51,7 +51,7 @@ def build_start_app() -> widgets.Widget:
         widgets.HTML("<h2 style='margin:4px 0'>pqfl-kit: securing medical IoT against quantum computers</h2>"
                      "<p>Open any notebook below; each one is also an app like this one.</p>"),
         classed(widgets.HTML(kit_map_html()), "pqfl-start-map"),
-        widgets.HTML("<h3>Warm-up</h3>"),
+        widgets.HTML(f"{PALETTE_STYLE}<h3>Warm-up</h3>"),  # the palette: quiz feedback readable in both themes
         quiz_widget("00.1"),
     ])
     return classed(app, "pqfl-app", "pqfl-start-app")

@@ -2,7 +2,6 @@
 :mod:`pqfl_kit.threats.plots`."""
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 import ipywidgets as widgets
@@ -10,19 +9,33 @@ import ipywidgets as widgets
 from .. import threats as T
 from ..exercises import all_exercises, quiz_widget
 from ..threats.plots import plot_grover, plot_mosca, plot_shor_histogram  # notebooks import it from here
-from .common import classed, figure_output, guarded, html_table, show_figure, show_status, status_line, tabs, titled
+from .common import (
+    classed,
+    colour,
+    figure_output,
+    guarded,
+    html_table,
+    message_html,
+    progress_bar,
+    run_button,
+    show_figure,
+    show_status,
+    status_line,
+    tabs,
+    titled,
+)
 
 __all__ = ["plot_shor_histogram", "plot_grover", "plot_mosca", "crypto_table_html", "estimates_table_html",
            "build_threats_app"]
 
-_STATUS_COLOURS = {"broken": "#b3261e", "weakened": "#8a6d00", "safe": "#1b7f3b"}
+_STATUS_KINDS = {"broken": "error", "weakened": "warn", "safe": "ok"}  # palette kinds: readable in both themes
 
 
 def crypto_table_html() -> str:
     """The hospital crypto stack, coloured broken / weakened / safe."""
     columns = ["algorithm", "used_for", "quantum", "status"]
     return html_table(columns, [[row[c] for c in columns] for row in T.HOSPITAL_CRYPTO], "pqfl-crypto-table",
-                      row_styles=[f"color:{_STATUS_COLOURS[row['status']]}" for row in T.HOSPITAL_CRYPTO])
+                      row_styles=[f"color:{colour(_STATUS_KINDS[row['status']])}" for row in T.HOSPITAL_CRYPTO])
 
 
 def estimates_table_html() -> str:
@@ -36,35 +49,38 @@ def _shor_panel() -> widgets.Widget:
     n = classed(widgets.Dropdown(options=list(T.SHOR_NS), value=15, description="N"), "pqfl-shor-n")
     a = classed(widgets.IntText(value=7, description="a", layout=widgets.Layout(width="160px")), "pqfl-shor-a")
     count = classed(widgets.IntSlider(value=8, min=3, max=T.MAX_COUNTING_QUBITS, description="counting qubits",
-                                      style={"description_width": "initial"}), "pqfl-shor-count")
+                                      style={"description_width": "initial"}, continuous_update=False),
+                    "pqfl-shor-count")
     run = classed(widgets.Button(description="Factor N", button_style="primary", icon="play"), "pqfl-shor-run")
+    bar = progress_bar("pqfl-shor-progress")
     status = status_line("pqfl-shor-status")
     result = classed(widgets.HTML(), "pqfl-shor-result")
     figure = figure_output("pqfl-shor-figure")
 
-    @guarded(status)
-    def on_run(_=None):
-        show_status(status, f"Simulating order finding for N = {n.value}, a = {a.value} ...", "info")
+    @run_button(run, status, steps=2, bar=bar)
+    def on_run(step):
         result.value = ""
-        res = T.run_shor(n.value, a.value, count.value)
-        kind = "ok" if res.factors else "warn"
+        step(f"simulating order finding for N = {n.value}, a = {a.value} with {count.value} counting qubits")
+        res = T.run_shor(n.value, a.value, count.value)  # checks N, a and the qubits first (a message if not)
+        step("drawing the measured phases")
+        show_figure(figure, plot_shor_histogram(res))
         show_status(status, f"Circuit: {res.n_qubits} qubits, depth {res.depth} (oracles as single gates), "
                             f"{res.shots} shots.", "info")
-        result.value = (f"<div class='pqfl-msg pqfl-msg-{kind}' style='font-size:1.2em;font-weight:600'>"
-                        f"{html.escape(res.summary())}</div>")
-        show_figure(figure, plot_shor_histogram(res))
+        result.value = message_html(res.summary(), "ok" if res.factors else "warn", style="font-size:1.2em")
 
-    run.on_click(on_run)
     on_run()
     return titled("Shor: factor N by finding the order of a mod N",
-                  widgets.HBox([n, a]), count, run, status, result, figure, css_class="pqfl-shor-panel")
+                  widgets.HBox([n, a]), count, widgets.HBox([run, bar]), status, result, figure,
+                  css_class="pqfl-shor-panel")
 
 
 def _grover_panel() -> widgets.Widget:
-    qubits = classed(widgets.IntSlider(value=4, min=2, max=5, description="qubits"), "pqfl-grover-qubits")
+    qubits = classed(widgets.IntSlider(value=4, min=2, max=5, description="qubits", continuous_update=False),
+                     "pqfl-grover-qubits")
     marked = classed(widgets.IntText(value=11, description="secret key", style={"description_width": "initial"},
                                      layout=widgets.Layout(width="200px")), "pqfl-grover-marked")
     run = classed(widgets.Button(description="Search", button_style="primary", icon="search"), "pqfl-grover-run")
+    bar = progress_bar("pqfl-grover-progress")
     status = status_line("pqfl-grover-status")
     figure = figure_output("pqfl-grover-figure")
     strength = widgets.HTML(
@@ -75,18 +91,20 @@ def _grover_panel() -> widgets.Widget:
         ". Grover's iterations run one after another and each is a deep circuit, so NIST still counts "
         "AES-128 as its lowest post-quantum security category.")
 
-    @guarded(status)
-    def on_run(_=None):
-        res = T.run_grover(qubits.value, marked.value)
+    @run_button(run, status, steps=2, bar=bar)
+    def on_run(step):
+        step(f"simulating Grover's search over {2 ** qubits.value} keys, every iteration count")
+        res = T.run_grover(qubits.value, marked.value)  # checks 0 <= key < 2**qubits first (a message if not)
+        step("drawing the success probabilities")
+        show_figure(figure, plot_grover(res))
         best = T.grover_optimal_iterations(qubits.value)
         show_status(status, f"Best: {best} iterations -> P = {res.theory[best]:.2f} (theory), "
                             f"{res.simulated[best]:.2f} (simulated). Classical guessing: "
                             f"{1 / 2 ** qubits.value:.3f} per try.", "ok")
-        show_figure(figure, plot_grover(res))
 
-    run.on_click(on_run)
     on_run()
-    return titled("Grover: searching a key space in √N steps", widgets.HBox([qubits, marked]), run, status,
+    return titled("Grover: searching a key space in √N steps", widgets.HBox([qubits, marked]),
+                  widgets.HBox([run, bar]), status,
                   figure, strength, css_class="pqfl-grover-panel")
 
 
@@ -105,7 +123,7 @@ def _mosca_sliders() -> tuple[widgets.IntSlider, widgets.IntSlider, widgets.IntS
 
     def slider(name: str, value: int, high: int, text: str) -> widgets.IntSlider:
         return classed(widgets.IntSlider(value=value, min=0, max=high, description=text, style=style,
-                                         layout=layout), f"pqfl-mosca-{name}")
+                                         layout=layout, continuous_update=False), f"pqfl-mosca-{name}")
 
     return (slider("x", 25, 80, "x: years the data must stay secret"),
             slider("y", 5, 30, "y: years to migrate to PQC"),
@@ -146,9 +164,7 @@ def _mosca_panel() -> widgets.Widget:
     @guarded(status)
     def update(_=None):
         v = T.mosca(x.value, y.value, z.value)
-        kind = "error" if v.at_risk else "ok"
-        verdict.value = (f"<div class='pqfl-msg pqfl-msg-{kind}' style='font-size:1.1em;font-weight:600'>"
-                         f"{html.escape(v.text)}</div>")
+        verdict.value = message_html(v.text, "error" if v.at_risk else "ok", style="font-size:1.1em")
         show_figure(figure, plot_mosca(v))
 
     _follow_preset(preset, sliders, update)
