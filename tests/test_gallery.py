@@ -294,7 +294,8 @@ def _federate(page) -> None:
 def _route(page) -> None:
     status = page.locator(".pqfl-hospital-status", has_text="Gateway processed")
     status.wait_for(timeout=ACTION_TIMEOUT_MS)
-    page.evaluate("document.querySelector('.pqfl-hospital-status').innerHTML = ''")  # the next message is new
+    # the next message is new: empty the widget's content element (the view writes into it again)
+    page.evaluate("document.querySelector('.pqfl-hospital-status .widget-html-content').innerHTML = ''")
     slider = page.locator(".pqfl-tamper [role=slider]")
     slider.focus()
     slider.press("ArrowRight")  # inject tampering: the ward runs again
