@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from ..limits import is_whole, real
+from ..palette import PALETTE_STYLE
 
 __all__ = ["Exercise", "CheckResult", "Rejected", "register", "get", "check", "reveal", "quiz_widget",
            "all_exercises", "whole_number", "as_real", "as_whole", "as_bool", "as_choice", "as_bytes", "as_array",
@@ -85,9 +86,11 @@ class CheckResult:
         return f"[Exercise {self.exercise_id}] {icon[self.status]}: {self.message}"
 
     def _repr_html_(self) -> str:
-        colour = {RIGHT: "#1b7f3b", WRONG: "#b3261e", NOT_DONE: "#8a6d00", UNKNOWN: "#555555"}[self.status]
+        # the apps' palette variables (both JupyterLab themes, WCAG AA), light-theme fallbacks
+        colour = {RIGHT: "var(--pqfl-ok, #1b7f3b)", WRONG: "var(--pqfl-error, #b3261e)",
+                  NOT_DONE: "var(--pqfl-warn, #8a5a00)", UNKNOWN: "var(--pqfl-muted, #4b535c)"}[self.status]
         return (
-            f'<div class="pqfl-check pqfl-check-{self.status}" style="border-left:4px solid {colour};'
+            f'{PALETTE_STYLE}<div class="pqfl-check pqfl-check-{self.status}" style="border-left:4px solid {colour};'
             f'padding:4px 10px;margin:4px 0;color:{colour}">{html.escape(repr(self))}</div>'
         )
 
