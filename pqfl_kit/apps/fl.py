@@ -14,10 +14,10 @@ from .. import SEED
 from ..exercises import quiz_widget
 from ..fl import cluster, experiment
 from ..fl.config import FLConfig
-from ..fl.plots import figure_png, plot_report  # notebooks import it from here
+from ..fl.plots import figure_png, plot_report
 from .common import classed, guarded, show_status, status_line, titled
 
-__all__ = ["plot_report", "summary_html", "paper_html", "figure_png", "build_fl_app", "LABEL_SKEW"]
+__all__ = ["summary_html", "paper_html", "build_fl_app", "LABEL_SKEW"]
 
 LABEL_SKEW = [("one device per client (equal sizes)", None), ("Dirichlet alpha 100 (near IID)", 100.0),
               ("Dirichlet alpha 1", 1.0), ("Dirichlet alpha 0.3", 0.3), ("Dirichlet alpha 0.1 (strong skew)", 0.1)]

@@ -19,7 +19,7 @@ import numpy as np
 from .. import SEED
 from ..exercises import quiz_widget
 from ..hospital.gateway import Delivered, Quarantined
-from ..hospital.plots import plot_fatigue  # notebooks import it from here
+from ..hospital.plots import plot_fatigue
 from ..hospital.priority import Thresholds
 from ..hospital.ward import (
     Calibration,
@@ -35,7 +35,7 @@ from ..hospital.ward import (
 )
 from .common import classed, figure_output, guarded, html_table, show_figure, show_status, status_line, tabs, titled
 
-__all__ = ["build_hospital_app", "plot_fatigue", "lanes_html", "alerts_html", "ehr_html", "algorithm_html"]
+__all__ = ["build_hospital_app", "lanes_html", "alerts_html", "ehr_html", "algorithm_html"]
 
 # Theme palette variables (pqfl_kit.apps.common.PALETTE: AA contrast in light and dark themes), light fallbacks.
 _LANE_COLOURS = {"Critical": "var(--pqfl-error, #b3261e)", "High": "var(--pqfl-high, #a34f00)",

@@ -14,11 +14,9 @@ from ..pqc import ascon, attacks
 from ..pqc.ascon import TAG_SIZE
 from ..pqc.backends import backend_notice
 from ..pqc.channel import HEADER_SIZE, ChannelError, SecureChannel, connect_pair
-from ..pqc.plots import (  # notebooks import it from here
-    plot_avalanche,
+from ..pqc.plots import (
     plot_handshake,
     plot_state_rounds,
-    plot_throughput,
 )
 from .common import (
     MAX_TEXT_CHARS,
@@ -34,8 +32,7 @@ from .common import (
     tabs,
 )
 
-__all__ = ["plot_handshake", "plot_state_rounds", "plot_avalanche", "plot_throughput", "sizes_table_html",
-           "build_pqc_app"]
+__all__ = ["sizes_table_html", "build_pqc_app"]
 
 
 def sizes_table_html(rows: list[dict]) -> str:

@@ -10,8 +10,7 @@ import ipywidgets as widgets
 from .. import SEED
 from ..exercises import all_exercises, quiz_widget
 from ..qkd import e91 as Q
-from ..qkd.plots import (  # notebooks import it from here
-    plot_angles,
+from ..qkd.plots import (
     plot_detection,
     plot_s_gauge,
     plot_s_vs_fraction,
@@ -33,8 +32,7 @@ from .common import (
     titled,
 )
 
-__all__ = ["plot_angles", "plot_s_gauge", "plot_s_vs_fraction", "plot_detection", "comparison_html",
-           "build_qkd_app"]
+__all__ = ["comparison_html", "build_qkd_app"]
 
 _COMPARISON = [
     ("What it needs", "Entangled-photon source, single-photon detectors, a dark fibre or free-space link per pair "

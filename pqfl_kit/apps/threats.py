@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 from .. import threats as T
 from ..exercises import all_exercises, quiz_widget
-from ..threats.plots import plot_grover, plot_mosca, plot_shor_histogram  # notebooks import it from here
+from ..threats.plots import plot_grover, plot_mosca, plot_shor_histogram
 from .common import (
     classed,
     colour,
@@ -25,16 +25,17 @@ from .common import (
     titled,
 )
 
-__all__ = ["plot_shor_histogram", "plot_grover", "plot_mosca", "crypto_table_html", "estimates_table_html",
-           "build_threats_app"]
+__all__ = ["crypto_table_html", "estimates_table_html", "build_threats_app"]
 
 _STATUS_KINDS = {"broken": "error", "weakened": "warn", "safe": "ok"}  # palette kinds: readable in both themes
 
 
 def crypto_table_html() -> str:
     """The hospital crypto stack, coloured broken / weakened / safe."""
-    columns = ["algorithm", "used_for", "quantum", "status"]
-    return html_table(columns, [[row[c] for c in columns] for row in T.HOSPITAL_CRYPTO], "pqfl-crypto-table",
+    columns = ["algorithm", "used_for", "quantum", "status", "NIST category"]
+    rows = [[row["algorithm"], row["used_for"], row["quantum"], row["status"],
+             "none (Shor)" if row["category"] is None else row["category"]] for row in T.HOSPITAL_CRYPTO]
+    return html_table(columns, rows, "pqfl-crypto-table",
                       row_styles=[f"color:{colour(_STATUS_KINDS[row['status']])}" for row in T.HOSPITAL_CRYPTO])
 
 
