@@ -8,21 +8,13 @@ import pytest
 
 matplotlib.use("Agg")
 
+from widget_tree import find as _find
+
 from pqfl_kit.apps.capstone import build_capstone_app, pipeline_html, story_html
 from pqfl_kit.capstone import SCENARIOS, run_chain
 from pqfl_kit.capstone.plots import plot_poisoning, plot_scenarios
 
 LIGHT = dict(fl_model="logreg")
-
-
-def _find(widget, css: str):
-    if css in getattr(widget, "_dom_classes", ()):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = _find(child, css)
-        if found is not None:
-            return found
-    return None
 
 
 @pytest.fixture(scope="module")

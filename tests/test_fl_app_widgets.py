@@ -5,17 +5,9 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("ipywidgets")
+from widget_tree import find as _find
+
 from pqfl_kit.apps.fl import build_fl_app
-
-
-def _find(widget, css: str):
-    if css in getattr(widget, "_dom_classes", ()):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = _find(child, css)
-        if found is not None:
-            return found
-    return None
 
 
 def test_the_app_appears_untrained_and_reports_progress_per_round():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from widget_tree import find_all as _find
 
 from pqfl_kit.hospital.gateway import Delivered
 from pqfl_kit.hospital.priority import Thresholds, suppress_alarms
@@ -103,20 +104,13 @@ def test_fatigue_curve_and_recommendation(scorer):
         fatigue_curve(np.ones(3), np.ones(4, bool), 1.0)
 
 
-def _find(widget, css):
-    if css in getattr(widget, "_dom_classes", ()):
-        yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _find(child, css)
-
-
 @pytest.mark.slow
 def test_app_reacts_and_never_shows_a_traceback(scorer):
     from pqfl_kit.apps.hospital import build_hospital_app
 
     app = build_hospital_app(scorer, minutes=40)
     assert "pqfl-app" in app._dom_classes
-    one = lambda css: next(_find(app, css))  # noqa: E731
+    one = lambda css: _find(app, css)[0]  # noqa: E731
     count = lambda css: int(one(css).value.split("pqfl-lane-count")[1].split(">")[1].split("<")[0])  # noqa: E731
     assert count("pqfl-lane-quarantine") == 0
     one("pqfl-tamper").value = 0.2

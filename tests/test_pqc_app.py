@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import matplotlib
 import pytest
+from widget_tree import one
 
 matplotlib.use("Agg")
-
-
-def find(widget, css: str):
-    found = [widget] if css in getattr(widget, "_dom_classes", ()) else []
-    for child in getattr(widget, "children", ()):
-        found += find(child, css)
-    return found
 
 
 @pytest.fixture()
@@ -20,11 +14,6 @@ def app():
     from pqfl_kit.apps.pqc import build_pqc_app
 
     return build_pqc_app()
-
-
-def one(app, css):
-    (widget,) = find(app, css)
-    return widget
 
 
 def status(app) -> str:

@@ -3,15 +3,9 @@ from __future__ import annotations
 
 import matplotlib
 import pytest
+from widget_tree import one
 
 matplotlib.use("Agg")
-
-
-def find(widget, css: str):
-    found = [widget] if css in getattr(widget, "_dom_classes", ()) else []
-    for child in getattr(widget, "children", ()):
-        found += find(child, css)
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -19,11 +13,6 @@ def app():
     from pqfl_kit.apps.qkd import build_qkd_app
 
     return build_qkd_app()
-
-
-def one(app, css):
-    (widget,) = find(app, css)
-    return widget
 
 
 def test_app_root_and_initial_verdict(app):

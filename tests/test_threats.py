@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from widget_tree import find as _find
 
 from pqfl_kit import threats as T
 
@@ -165,16 +166,6 @@ def test_rsa_estimates_fell_about_20x_in_qubits_only():
     assert 0.9 < volume < 1.2  # qubit-hours stayed about the same
     assert "20 million" in old["qubits"] and old["time"] == "8 hours" and "1 week" in new["time"]
     assert T.RSA2048_ESTIMATES[0]["physical_qubits"] is None  # Beauregard costs no error correction
-
-
-def _find(widget, css):
-    if css in getattr(widget, "_dom_classes", ()):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = _find(child, css)
-        if found is not None:
-            return found
-    return None
 
 
 @pytest.mark.slow  # over 2 s on a shared 2-core machine
