@@ -199,6 +199,7 @@ def test_wire_refuses_other_hostile_archives():
     assert np.array_equal(wire.unpack(wire.pack([fortran]))[0][0], fortran)
 
 
+@pytest.mark.slow  # uses the zip bombs (building the 1 GiB one takes about 3 s)
 def test_node_refuses_signed_but_unusable_updates(bombs):
     from pqfl_kit.fl.rounds import usable_update
 

@@ -75,6 +75,7 @@ def test_export_without_tensorflow_raises_typed_error_before_any_child_process(n
     assert out["loaded"] == [], "the check must not import the heavy frameworks"
 
 
+@pytest.mark.slow  # imports TensorFlow in a child process (about 2-3 s)
 def test_litert_unavailable_is_none_when_tensorflow_is_installed():
     pytest.importorskip("tensorflow")  # find_spec only would do, but this is the real condition
     pytest.importorskip("ai_edge_litert")
