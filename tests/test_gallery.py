@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 from servers import ROOT, free_port, start, stop
 
 from pqfl_kit import appview, gallery
@@ -325,6 +326,7 @@ def test_every_app_has_a_main_action():
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("app", gallery.APPS, ids=lambda a: a.number)
 def test_card_opens_the_app_view_and_its_main_action_works(page, gallery_url, shot, app, theme):
+    """Each card opens its app view in both themes (screenshots); the main action runs in the light one."""
     page.goto(f"{gallery_url}/?theme={theme}", wait_until="commit")
     page.locator(f".pqfl-card[data-notebook='{app.notebook}.ipynb'] .pqfl-card-app").click()
     page.wait_for_selector(".pqfl-app", state="visible")
@@ -337,10 +339,10 @@ def test_card_opens_the_app_view_and_its_main_action_works(page, gallery_url, sh
     assert "Contents" not in text  # the lesson's navigation cells are gone
     assert page.locator(".jp-Cell").count() <= 3  # introduction, stand-ins, the app
     page.wait_for_timeout(1500)  # let the first figures draw
-    if theme == "light":
+    if theme == "light":  # the main action once per app (it is the same code in both themes)
         _save_thumbnail(page, app)
-    action, button = MAIN_ACTIONS[app.number]
-    action(page)
-    assert page.locator(button).first.is_enabled()  # re-enabled after the run
+        action, button = MAIN_ACTIONS[app.number]
+        action(page)
+        expect(page.locator(button).first).to_be_enabled(timeout=ACTION_TIMEOUT_MS)  # re-enabled after the run
     assert page.locator("text=Traceback").count() == 0
     shot(f"gallery_app_{app.number}_{theme}")
