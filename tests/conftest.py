@@ -111,9 +111,12 @@ def page(page):
 
 @pytest.fixture(scope="session")
 def voila_url():
-    """A Voila server over notebooks/ on a free loopback port, for the whole session."""
+    """A Voila server over notebooks/ on a free loopback port, for the whole session, with the kit's
+    configuration (etc/jupyter, as `make apps` and Binder): each notebook renders as its app view."""
     port = free_port()
-    proc = start(voila_args(port), f"http://127.0.0.1:{port}/favicon.ico", ARTIFACTS / "logs" / "voila.log")
+    config = os.pathsep.join(filter(None, [str(ROOT / "etc" / "jupyter"), os.environ.get("JUPYTER_CONFIG_PATH")]))
+    proc = start(voila_args(port), f"http://127.0.0.1:{port}/favicon.ico", ARTIFACTS / "logs" / "voila.log",
+                 env={"JUPYTER_CONFIG_PATH": config})
     yield f"http://127.0.0.1:{port}"
     stop(proc)
 
