@@ -88,3 +88,31 @@ def test_whole_number_rejects_fractions_and_junk(bad):
 def test_value_graders_reject_near_misses():
     result = ex.check("01.1", 3.9)  # int() would have truncated this to the right answer
     assert result.status == ex.WRONG and "not a whole number" in result.message
+
+
+def test_think_about_it_prompts_have_answers_behind_reveal():
+    thought = ex.register_thought("99.T1", "Why?", "Because the tag covers the header.")
+    try:
+        assert ex.thoughts("99") == [thought]
+        shown = ex.reveal("99.T1").data
+        assert "Why?" in shown and "Because the tag covers the header." in shown
+        result = ex.check("99.T1", "anything")
+        assert result.status == ex.UNKNOWN and 'reveal("99.T1")' in result.message
+    finally:
+        ex._THOUGHTS.pop("99.T1")
+    with pytest.raises(ValueError, match="04.T1"):
+        ex.register_thought("99.1", "a", "b")
+
+
+def test_every_think_about_it_prompt_is_registered_in_its_notebook():
+    """A notebook that says ``reveal("NN.Tk")`` must have that prompt registered (and vice versa)."""
+    import json
+    import re
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]*_*.ipynb")):
+        number = path.name.split("_")[0]
+        text = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"])
+        named = set(re.findall(r'reveal\(\\?"(\d\d[a-z]?\.T\d+)\\?"\)', text))
+        registered = {t.id for t in ex.thoughts(number)}
+        assert named == registered, (path.name, named ^ registered)

@@ -29,7 +29,7 @@ def test_navigation_links_neighbours_and_is_idempotent(tmp_path, monkeypatch):
 
 
 def test_committed_notebooks_have_current_navigation(tmp_path, monkeypatch):
-    for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"):
+    for path in (ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"):
         shutil.copy(path, tmp_path / path.name)
     monkeypatch.setattr(add_navigation, "NOTEBOOKS", tmp_path)
     add_navigation.main([])

@@ -37,7 +37,7 @@ def nav_line(paths: list[Path], titles: list[str], i: int) -> str:
 
 def main(prefixes: list[str]) -> int:
     """Refresh every notebook's links, or only those whose names start with ``prefixes``."""
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]*_*.ipynb"))
     notebooks = [nbformat.read(p, as_version=4) for p in paths]
     titles = [title_of(nb) for nb in notebooks]
     for i, (path, nb) in enumerate(zip(paths, notebooks)):

@@ -57,7 +57,7 @@ def execute(path: Path) -> list[str]:
 
 
 def main(prefixes: list[str]) -> int:
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]*_*.ipynb"))
     if prefixes:
         paths = [p for p in paths if any(p.name.startswith(x) for x in prefixes)]
     bad = 0

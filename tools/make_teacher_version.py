@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from pqfl_kit import exercises  # noqa: E402
 
-CHECK_CALL = re.compile(r"check\(\s*\"(\d\d\.\d+)\"\s*,\s*(\.\.\.|[A-Za-z_]\w*)\s*\)")
+CHECK_CALL = re.compile(r"check\(\s*\"(\d\d[a-z]?\.\d+)\"\s*,\s*(\.\.\.|[A-Za-z_]\w*)\s*\)")
 
 
 def solve_cell(source: str) -> str:
@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--execute", action="store_true", help="run the solved notebooks too")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "teacher")
     args = parser.parse_args(argv)
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb")):
         if not args.prefixes or any(path.name.startswith(p) for p in args.prefixes):
             print("teacher copy:", make(path, args.out, args.execute).relative_to(ROOT) if args.out.is_relative_to(ROOT)
                   else make(path, args.out, args.execute))

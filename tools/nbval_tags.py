@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if a marker comment is left")
     parser.add_argument("paths", nargs="*", type=Path)
     args = parser.parse_args(argv)
-    paths = args.paths or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    paths = args.paths or sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
     stale = []
     for path in paths:
         notebook = json.loads(path.read_text(encoding="utf-8"))

@@ -37,13 +37,16 @@ import numpy as np
 from ..limits import is_whole, real
 from ..palette import PALETTE_STYLE
 
-__all__ = ["Exercise", "CheckResult", "Rejected", "register", "get", "check", "reveal", "quiz_widget",
+__all__ = ["Exercise", "Thought", "CheckResult", "Rejected", "register", "register_thought", "get", "check", "reveal",
+           "quiz_widget", "thoughts",
            "all_exercises", "whole_number", "as_real", "as_whole", "as_bool", "as_choice", "as_bytes", "as_array",
            "as_layers", "close", "describe"]
 
 NOT_DONE, WRONG, RIGHT, UNKNOWN = "not-done", "wrong", "right", "unknown"
-#: an exercise id: two-digit notebook number, a dot, the exercise number ("01.2")
-EXERCISE_ID = re.compile(r"(\d\d)\.(\d+)")
+#: an exercise id: the notebook's number (two digits, "00a" for the primer), a dot, the exercise number ("01.2")
+EXERCISE_ID = re.compile(r"(\d\d[a-z]?)\.(\d+)")
+#: a "Think about it" prompt's id: the notebook's number, ".T", the prompt's number ("04.T1")
+THOUGHT_ID = re.compile(r"(\d\d[a-z]?)\.T(\d+)")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,15 @@ class Exercise:
     hint: str = ""
     kind: str = "function"
     parse: Callable[[str], Any] | None = field(default=None, repr=False)  # app text -> answer
+
+
+@dataclass(frozen=True)
+class Thought:
+    """A "Think about it" prompt with one good answer, shown by ``reveal("04.T1")`` (nothing to check)."""
+
+    id: str
+    prompt: str
+    answer: str
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,7 @@ class Rejected(ValueError):
 
 
 _REGISTRY: dict[str, Exercise] = {}
+_THOUGHTS: dict[str, Thought] = {}
 
 
 # ---- coercers: the learner's answer as a plain number, bool, str, bytes or numpy array ---------
@@ -244,6 +257,30 @@ def register(exercise: Exercise) -> Exercise:
     return exercise
 
 
+def register_thought(thought_id: str, prompt: str, answer: str) -> Thought:
+    """Add a "Think about it" prompt and its answer (called by the nbXX modules at import)."""
+    if THOUGHT_ID.fullmatch(thought_id) is None:
+        raise ValueError(f"a Think-about-it id looks like '04.T1', not {thought_id!r}")
+    thought = _THOUGHTS[thought_id] = Thought(thought_id, prompt, answer)
+    return thought
+
+
+def thoughts(notebook: str) -> list[Thought]:
+    """Every "Think about it" prompt of one notebook ("04"), in order."""
+    _load_notebook(notebook)
+    return sorted((t for t in _THOUGHTS.values() if t.id.startswith(notebook + ".")),
+                  key=lambda t: int(t.id.split(".T")[1]))
+
+
+def _lookup_thought(thought_id: Any) -> Thought | None:
+    """The registered Think-about-it prompt, or None."""
+    if not isinstance(thought_id, str) or (match := THOUGHT_ID.fullmatch(thought_id)) is None:
+        return None
+    if thought_id not in _THOUGHTS:
+        _load_notebook(match.group(1))
+    return _THOUGHTS.get(thought_id)
+
+
 def _load_notebook(notebook: str) -> None:
     """Import ``nbXX`` (XX = notebook) once; a notebook without exercises has no module."""
     module = f"{__name__}.nb{notebook}"
@@ -306,6 +343,9 @@ def check(exercise_id: str, answer: Any) -> CheckResult:
     exercise = _lookup(exercise_id)
     if exercise is None:
         label = exercise_id if isinstance(exercise_id, str) else describe(exercise_id)
+        if _lookup_thought(exercise_id) is not None:
+            return CheckResult(label, UNKNOWN, f"{label} is a Think-about-it prompt: there is nothing to check. "
+                                               f"Discuss it, then reveal(\"{label}\") shows one answer.")
         return CheckResult(label, UNKNOWN, _unknown_message(exercise_id))
     hint = f" Hint: {exercise.hint}" if exercise.hint else ""
     if _is_unanswered(answer):
@@ -339,9 +379,15 @@ def solution_text(exercise_id: str) -> str:
 
 
 def reveal(exercise_id: str):
-    """Show the reference solution (try first!) as a Markdown code block; a note for an unknown id."""
+    """Show the reference solution (try first!) as a Markdown code block; a note for an unknown id.
+
+    For a "Think about it" id ("04.T1") it shows the prompt and one good answer.
+    """
     from IPython.display import Markdown
 
+    thought = _lookup_thought(exercise_id)
+    if thought is not None:
+        return Markdown(f"**Think about it {thought.id}**: *{thought.prompt}*\n\n{thought.answer}")
     if _lookup(exercise_id) is None:
         return Markdown(f"**No solution to show**: {_unknown_message(exercise_id)}")
     return Markdown(f"**Solution {exercise_id}**\n\n```python\n{solution_text(exercise_id)}\n```")
