@@ -12,7 +12,7 @@ export PYTHONHASHSEED ?= 0
 
 LIBOQS := $(VENV)/liboqs/.pqfl-liboqs-0.16.0
 
-.PHONY: lab apps test test-fast lint bench venv liboqs system-build-deps system-test-deps notebooks clean help
+.PHONY: lab apps test test-fast lint bench venv liboqs system-build-deps system-test-deps notebooks clean help student-release grade
 
 help:
 	@echo "make lab    - open the kit in JupyterLab (creates .venv on first run)"
@@ -21,6 +21,8 @@ help:
 	@echo "make lint   - ruff (package, tests, notebooks) and mypy (package); part of make test"
 	@echo "make bench  - run the benchmarks under benchmarks/ and print their ratio tables"
 	@echo "make liboqs - build liboqs 0.16.0 into .venv/liboqs (the PQC backend Binder learners get)"
+	@echo "make student-release - an assessed copy for a class (no solutions) in build/student (OUT=...)"
+	@echo "make grade SUBMISSIONS=folder - autograde handed-in notebooks into grades.csv (GRADES=...)"
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "pqfl-kit needs Python >= 3.11 (found " + sys.version.split()[0] + ")"'
@@ -112,6 +114,15 @@ bench: $(VENV)/.test-ok $(LIBOQS)
 notebooks: $(VENV)/.lab-ok $(LIBOQS)
 	$(BIN)/python tools/add_navigation.py
 	PQFL_PQC_BACKEND=liboqs $(BIN)/python tools/execute_notebooks.py $(NB)
+
+# Classroom mode (docs/teaching.md): the student release has no solutions and check() only records;
+# the autograder re-runs handed-in notebooks with this full kit and writes one CSV row per notebook.
+student-release: $(VENV)/.lab-ok
+	$(BIN)/python tools/make_student_release.py $(or $(OUT),build/student)
+
+grade: $(VENV)/.lab-ok
+	@[ -n "$(SUBMISSIONS)" ] || { echo "usage: make grade SUBMISSIONS=folder-of-notebooks [GRADES=grades.csv]"; exit 2; }
+	$(BIN)/python tools/autograde.py "$(SUBMISSIONS)" --out "$(or $(GRADES),grades.csv)"
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

@@ -26,7 +26,7 @@ _DARK = "body[data-jp-theme-light='false']{" + "".join(f"--pqfl-{k}:{v[1]};" for
 # Exercise feedback boxes (``pqfl_kit.exercises.CheckResult``, ``.pqfl-check-<status>``) take the palette too.
 _CHECKS = "".join(f".pqfl-check-{status}{{color:var(--pqfl-{kind})!important;border-left-color:var(--pqfl-{kind})"
                   "!important}" for status, kind in (("right", "ok"), ("wrong", "error"), ("not-done", "warn"),
-                                                     ("unknown", "muted")))
+                                                     ("unknown", "muted"), ("recorded", "info")))
 PALETTE_STYLE = f"<style class='pqfl-palette'>{_LIGHT}{_DARK}{_CHECKS}</style>"
 
 

@@ -72,7 +72,7 @@ def test_palette_style_switches_with_the_jupyterlab_theme():
     assert _variables(css, "body[data-jp-theme-light='true']") == {k: v[0] for k, v in common.PALETTE.items()}
     assert _variables(css, "body[data-jp-theme-light='false']") == {k: v[1] for k, v in common.PALETTE.items()}
     assert common.colour("error") == "var(--pqfl-error, #b3261e)"
-    for status, kind in (("right", "ok"), ("wrong", "error"), ("not-done", "warn")):  # exercise feedback too
+    for status, kind in (("right", "ok"), ("wrong", "error"), ("not-done", "warn"), ("recorded", "info")):  # feedback
         assert f".pqfl-check-{status}{{color:var(--pqfl-{kind})!important" in css
     with pytest.raises(ValueError, match="unknown colour kind"):
         common.colour("purple")

@@ -19,13 +19,24 @@ standard errors. ``check`` with an unknown or malformed id returns a friendly "u
 
 Each notebook's exercises are registered in a module ``pqfl_kit.exercises.nbXX`` where XX is
 the notebook number; it is imported lazily the first time one of its ids is asked for.
+
+Classroom mode (``docs/teaching.md``): ``tools/make_student_release.py`` writes a copy of the kit whose
+nbXX modules register only questions and hints (``register_assessed``) and adds a module ``_release``
+with ``ASSESSED = True``. There ``check`` says "Not done yet" for a stub and "Recorded" for any answer,
+without grading, and ``reveal`` shows no solutions. With ``PQFL_GRADE_LOG=<file>`` in the environment,
+``check`` appends one JSON line ``{"id": ..., "status": ...}`` per call: ``tools/autograde.py`` runs the
+submitted notebooks with the full kit and reads that log.
 """
 from __future__ import annotations
 
+import ast
 import html
 import importlib
+import importlib.util
 import inspect
+import json
 import math
+import os
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -38,11 +49,17 @@ from ..limits import is_whole, real
 from ..palette import PALETTE_STYLE
 
 __all__ = ["Exercise", "Thought", "CheckResult", "Rejected", "register", "register_thought", "get", "check", "reveal",
-           "quiz_widget", "thoughts",
+           "quiz_widget", "thoughts", "register_assessed", "ASSESSED", "GRADE_LOG_ENV",
            "all_exercises", "whole_number", "as_real", "as_whole", "as_bool", "as_choice", "as_bytes", "as_array",
            "as_layers", "close", "describe"]
 
 NOT_DONE, WRONG, RIGHT, UNKNOWN = "not-done", "wrong", "right", "unknown"
+#: an answer given in an assessed release: kept for the teacher's autograder, not graded here
+RECORDED = "recorded"
+#: True in a student release made by tools/make_student_release.py (it adds the module ``_release``)
+ASSESSED: bool = importlib.util.find_spec(f"{__name__}._release") is not None
+#: the environment variable naming the file where ``check`` logs each verdict (tools/autograde.py)
+GRADE_LOG_ENV = "PQFL_GRADE_LOG"
 #: an exercise id: the notebook's number (two digits, "00a" for the primer), a dot, the exercise number ("01.2")
 EXERCISE_ID = re.compile(r"(\d\d[a-z]?)\.(\d+)")
 #: a "Think about it" prompt's id: the notebook's number, ".T", the prompt's number ("04.T1")
@@ -94,13 +111,15 @@ class CheckResult:
         return self.passed
 
     def __repr__(self) -> str:
-        icon = {RIGHT: "Correct", WRONG: "Not quite", NOT_DONE: "Not done yet", UNKNOWN: "Unknown exercise"}
+        icon = {RIGHT: "Correct", WRONG: "Not quite", NOT_DONE: "Not done yet", UNKNOWN: "Unknown exercise",
+                RECORDED: "Recorded"}
         return f"[Exercise {self.exercise_id}] {icon[self.status]}: {self.message}"
 
     def _repr_html_(self) -> str:
         # the apps' palette variables (both JupyterLab themes, WCAG AA), light-theme fallbacks
         colour = {RIGHT: "var(--pqfl-ok, #1b7f3b)", WRONG: "var(--pqfl-error, #b3261e)",
-                  NOT_DONE: "var(--pqfl-warn, #8a5a00)", UNKNOWN: "var(--pqfl-muted, #4b535c)"}[self.status]
+                  NOT_DONE: "var(--pqfl-warn, #8a5a00)", UNKNOWN: "var(--pqfl-muted, #4b535c)",
+                  RECORDED: "var(--pqfl-info, #0b57d0)"}[self.status]
         return (
             f'{PALETTE_STYLE}<div class="pqfl-check pqfl-check-{self.status}" style="border-left:4px solid {colour};'
             f'padding:4px 10px;margin:4px 0;color:{colour}">{html.escape(repr(self))}</div>'
@@ -257,6 +276,21 @@ def register(exercise: Exercise) -> Exercise:
     return exercise
 
 
+def _graded_by_the_teacher(answer: Any) -> tuple[bool, str]:
+    """The grader of an exercise in an assessed release: there is none (``check`` never calls it)."""
+    raise RuntimeError("this assessed release holds no grader: your teacher grades the notebook")
+
+
+def register_assessed(exercise_id: str, title: str, question: str, hint: str = "", kind: str = "function",
+                      parse: Callable[[str], Any] | None = None) -> Exercise:
+    """Register an exercise of an assessed release: question and hint only, no grader, no solution.
+
+    The nbXX modules of a student release (written by ``tools/make_student_release.py``) call it.
+    """
+    return register(Exercise(id=exercise_id, title=title, question=question, grade=_graded_by_the_teacher,
+                             solution=None, hint=hint, kind=kind, parse=parse))
+
+
 def register_thought(thought_id: str, prompt: str, answer: str) -> Thought:
     """Add a "Think about it" prompt and its answer (called by the nbXX modules at import)."""
     if THOUGHT_ID.fullmatch(thought_id) is None:
@@ -338,18 +372,71 @@ def _is_unanswered(answer: Any) -> bool:
     return answer is None or answer is Ellipsis or (isinstance(answer, str) and not answer.strip())
 
 
+def _still_a_stub(function: Any) -> bool:
+    """Whether a learner's function still holds the stub's ``raise NotImplementedError`` (assessed mode)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return False  # no source to read (a lambda in a string, a built-in): count it as an answer
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            if isinstance(raised, ast.Name) and raised.id == "NotImplementedError":
+                return True
+    return False
+
+
+def _assessed_verdict(exercise: Exercise, answer: Any, hint: str) -> CheckResult:
+    """``check`` in an assessed release: "not done" for a stub, "recorded" for anything else; no grading."""
+    if exercise.kind == "function" and not callable(answer):
+        usage = f"check(\"{exercise.id}\", my_function)"
+        return CheckResult(exercise.id, WRONG, f"pass your function itself, e.g. {usage}, not {describe(answer)}: "
+                                               f"no brackets after its name.{hint}")
+    if exercise.kind == "function" and _still_a_stub(answer):
+        return CheckResult(exercise.id, NOT_DONE, f"replace the `raise NotImplementedError` with your code.{hint}")
+    return CheckResult(exercise.id, RECORDED, "your answer is in the notebook. This is an assessed release: "
+                                              "your teacher grades it, so there is no feedback here. "
+                                              "Save the notebook before you hand it in.")
+
+
+def _log_verdict(result: CheckResult) -> None:
+    """Append the verdict to the file named by ``PQFL_GRADE_LOG`` (the autograder's record); never raises."""
+    path = os.environ.get(GRADE_LOG_ENV)
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(json.dumps({"id": result.exercise_id, "status": result.status}) + "\n")
+    except OSError:
+        pass  # the learner's feedback matters more than the log: the autograder reports the id as missing
+
+
 def check(exercise_id: str, answer: Any) -> CheckResult:
-    """Grade ``answer`` and say so kindly. Never raises, whatever the id or the answer."""
+    """Grade ``answer`` and say so kindly. Never raises, whatever the id or the answer.
+
+    In an assessed release (``ASSESSED``) it does not grade: "Not done yet" or "Recorded". With
+    ``PQFL_GRADE_LOG`` set, each verdict is also appended to that file (``tools/autograde.py``).
+    """
+    result = _verdict(exercise_id, answer)
+    _log_verdict(result)
+    return result
+
+
+def _verdict(exercise_id: Any, answer: Any) -> CheckResult:
+    """What ``check`` says about ``answer`` (grading it unless this is an assessed release)."""
     exercise = _lookup(exercise_id)
     if exercise is None:
         label = exercise_id if isinstance(exercise_id, str) else describe(exercise_id)
         if _lookup_thought(exercise_id) is not None:
+            then = "" if ASSESSED else f", then reveal(\"{label}\") shows one answer"
             return CheckResult(label, UNKNOWN, f"{label} is a Think-about-it prompt: there is nothing to check. "
-                                               f"Discuss it, then reveal(\"{label}\") shows one answer.")
+                                               f"Discuss it{then}.")
         return CheckResult(label, UNKNOWN, _unknown_message(exercise_id))
     hint = f" Hint: {exercise.hint}" if exercise.hint else ""
     if _is_unanswered(answer):
         return CheckResult(exercise.id, NOT_DONE, f"fill in the answer.{hint}")
+    if ASSESSED:
+        return _assessed_verdict(exercise, answer, hint)
     if exercise.kind == "function" and not callable(answer):
         usage = f"check(\"{exercise.id}\", my_function)"
         return CheckResult(exercise.id, WRONG, f"pass your function itself, e.g. {usage}, not {describe(answer)}: "
@@ -387,9 +474,15 @@ def reveal(exercise_id: str):
 
     thought = _lookup_thought(exercise_id)
     if thought is not None:
+        if ASSESSED or not thought.answer:
+            return Markdown(f"**Think about it {thought.id}**: *{thought.prompt}*\n\nThis is an assessed release: "
+                            "the answers are kept for the class discussion. Note your own answer in the notebook.")
         return Markdown(f"**Think about it {thought.id}**: *{thought.prompt}*\n\n{thought.answer}")
     if _lookup(exercise_id) is None:
         return Markdown(f"**No solution to show**: {_unknown_message(exercise_id)}")
+    if ASSESSED:
+        return Markdown(f"**No solution to show for {exercise_id}**: solutions are not available in this assessed "
+                        "release. Your teacher grades your notebook and shares the solutions afterwards.")
     return Markdown(f"**Solution {exercise_id}**\n\n```python\n{solution_text(exercise_id)}\n```")
 
 
