@@ -73,10 +73,19 @@ def test_threats_app_factors_and_mosca(open_app, shot):
     shot("01_mosca_safe", app)
 
     page.locator(".pqfl-threats-tabs .lm-TabBar-tab", has_text="Quiz").click()
+    # the value exercises in reading order: 01.1 (order of 4 mod 21), 01.4 (Grover on 7 qubits), 01.5 (AES-256)
+    assert page.locator(".pqfl-quiz-01-1, .pqfl-quiz-01-4, .pqfl-quiz-01-5").count() == 3
     quiz = page.locator(".pqfl-quiz-01-1")
     quiz.locator(".pqfl-quiz-input input").fill("3")
     quiz.locator(".pqfl-quiz-check").click()
     page.wait_for_selector(".pqfl-quiz-01-1 .pqfl-check-right")
+    grover = page.locator(".pqfl-quiz-01-4")
+    grover.locator(".pqfl-quiz-input input").fill("11")
+    grover.locator(".pqfl-quiz-check").click()
+    page.wait_for_selector(".pqfl-quiz-01-4 .pqfl-check-wrong >> text=overshoots")
+    grover.locator(".pqfl-quiz-input input").fill("8")
+    grover.locator(".pqfl-quiz-check").click()
+    page.wait_for_selector(".pqfl-quiz-01-4 .pqfl-check-right")
     shot("01_quiz", app)
 
 

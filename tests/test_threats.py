@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from widget_tree import find as _find
 
@@ -198,3 +199,40 @@ def test_mosca_preset_sets_sliders_and_manual_moves_switch_to_custom():
     assert x.value == 70 and preset.value == "genomic data (a lifetime)"
     x.value = 3
     assert preset.value == "custom"
+
+
+def test_order_and_powers_are_the_period_of_a_to_the_x():
+    assert T.multiplicative_order(15, 7) == 4 and T.multiplicative_order(21, 2) == 6
+    assert T.multiplicative_order(21, 4) == 3 and T.multiplicative_order(33, 5) == 10
+    assert T.modular_powers(15, 7, 9) == [1, 7, 4, 13, 1, 7, 4, 13, 1]
+    for N in T.SHOR_NS:  # the true order Shor's result reports agrees
+        for a in (2, 4):
+            assert T.multiplicative_order(N, a) == T.ShorResult(N, a, 2, {}, 1, 0, 0).true_order
+    with pytest.raises(ValueError, match="shares the factor 3"):
+        T.multiplicative_order(15, 6)
+    with pytest.raises(ValueError):
+        T.modular_powers(15, 7, T.MAX_POWERS + 1)
+    with pytest.raises(TypeError):
+        T.multiplicative_order(15, 7.0 + 0.5)
+
+
+@pytest.mark.parametrize("n, marked, k", [(2, 3, 1), (3, 5, 2), (4, 11, 3), (4, 0, 5)])
+def test_grover_amplitudes_match_the_qiskit_circuit(n, marked, k):
+    """The numpy picture (oracle flips a sign, diffuser reflects about the mean) is what the circuit does."""
+    from pqfl_kit.exercises.circuits import same_state, statevector
+
+    stages = T.grover_amplitudes(n, marked, k)
+    assert [label for label, _ in stages][:3] == ["start", "oracle 1", "diffuser 1"]
+    assert same_state(statevector(T.grover_circuit(n, marked, k, measure=False)), stages[-1][1])
+    assert stages[-1][1][marked] ** 2 == pytest.approx(float(T.grover_theory(n, k)))
+    assert T.grover_angle(n) == pytest.approx(math.asin(2 ** (-n / 2)))
+
+
+def test_grover_oracle_flips_only_the_marked_sign():
+    from qiskit.quantum_info import Operator
+
+    for marked in range(4):
+        matrix = Operator(T.grover_oracle(2, marked)).data
+        expected = np.eye(4)
+        expected[marked, marked] = -1
+        assert np.allclose(matrix, expected)

@@ -1,10 +1,11 @@
 """Quantum threats to today's medical-IoT crypto (notebook 01): Shor, Grover, a toy RSA record, Mosca.
 
-* :mod:`.shor`    Shor's order finding on Qiskit Aer and its classical post-processing
-  (Shor 1994; Nielsen & Chuang sec. 5.3).
+* :mod:`.shor`    the order of a mod N (what Shor finds), Shor's order finding on Qiskit Aer and its
+  classical post-processing (Shor 1994; Nielsen & Chuang sec. 5.3).
 * :mod:`.rsa`     textbook RSA (1978) on a key small enough for the simulated circuit:
   "harvest now, decrypt later" made concrete.
-* :mod:`.grover`  Grover search, simulated and in theory (Grover 1996; N&C sec. 6.1).
+* :mod:`.grover`  Grover search: its oracle, exact amplitudes, simulated runs and theory (Grover 1996;
+  N&C sec. 6.1).
 * :mod:`.risk`    Mosca's inequality x + y > z (IEEE S&P 16(5), 2018), the hospital crypto table,
   NIST's security categories (PQC Call for Proposals 2016, 4.A.5) and RSA-2048 estimates.
 * :mod:`.plots`   the notebook's figures (matplotlib; import ``pqfl_kit.threats.plots`` to use them).
@@ -22,9 +23,12 @@ from .grover import (
     MAX_KEY_BITS,
     MAX_THEORY_QUBITS,
     GroverResult,
+    grover_amplitudes,
+    grover_angle,
     grover_circuit,
     grover_key_strength,
     grover_optimal_iterations,
+    grover_oracle,
     grover_theory,
     run_grover,
 )
@@ -51,10 +55,13 @@ from .rsa import (
 from .shor import (
     MAX_COUNTING_QUBITS,
     MAX_ORDER_N,
+    MAX_POWERS,
     MAX_SHOTS,
     SHOR_NS,
     ShorResult,
     factors_from_order,
+    modular_powers,
+    multiplicative_order,
     order_from_phase,
     run_shor,
     shor_circuit,
@@ -63,10 +70,11 @@ from .shor import (
 
 __all__ = [
     "SHOR_NS", "validate_shor_inputs", "shor_circuit", "run_shor", "ShorResult", "order_from_phase",
-    "factors_from_order", "ToyRSAKey", "toy_rsa_key", "rsa_encrypt_record", "rsa_decrypt_record",
-    "break_toy_rsa", "grover_circuit", "grover_optimal_iterations", "grover_theory",
-    "run_grover", "GroverResult", "grover_key_strength", "mosca", "MoscaVerdict",
-    "HOSPITAL_CRYPTO", "RSA2048_ESTIMATES", "NIST_CATEGORIES", "SECURITY_CATEGORIES", "security_category",
-    "QUANTUM_KEY_SEARCH_LOG2", "MAXDEPTH_LOG2", "MAX_COUNTING_QUBITS", "MAX_SHOTS", "MAX_GROVER_ITERATIONS",
-    "MAX_THEORY_QUBITS", "MAX_KEY_BITS", "MAX_TOY_PRIME", "MAX_RECORD_BYTES", "MAX_ORDER_N",
+    "factors_from_order", "multiplicative_order", "modular_powers", "ToyRSAKey", "toy_rsa_key",
+    "rsa_encrypt_record", "rsa_decrypt_record", "break_toy_rsa", "grover_circuit", "grover_oracle", "grover_angle",
+    "grover_amplitudes", "grover_optimal_iterations", "grover_theory", "run_grover", "GroverResult",
+    "grover_key_strength", "mosca", "MoscaVerdict", "HOSPITAL_CRYPTO", "RSA2048_ESTIMATES", "NIST_CATEGORIES",
+    "SECURITY_CATEGORIES", "security_category", "QUANTUM_KEY_SEARCH_LOG2", "MAXDEPTH_LOG2", "MAX_COUNTING_QUBITS",
+    "MAX_SHOTS", "MAX_GROVER_ITERATIONS", "MAX_THEORY_QUBITS", "MAX_KEY_BITS", "MAX_TOY_PRIME", "MAX_RECORD_BYTES",
+    "MAX_ORDER_N", "MAX_POWERS",
 ]

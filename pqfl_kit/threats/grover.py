@@ -26,7 +26,8 @@ from pqfl_kit.limits import whole
 from .shor import MAX_SHOTS, aer_seed
 
 __all__ = ["MAX_GROVER_ITERATIONS", "MAX_THEORY_QUBITS", "MAX_KEY_BITS", "grover_optimal_iterations",
-           "grover_theory", "grover_circuit", "GroverResult", "run_grover", "grover_key_strength"]
+           "grover_theory", "grover_angle", "grover_amplitudes", "grover_oracle", "grover_circuit", "GroverResult",
+           "run_grover", "grover_key_strength"]
 
 MAX_GROVER_ITERATIONS = 50  # run_grover: 51 circuits, ~5 s at 6 qubits
 MAX_THEORY_QUBITS = 512  # formulas only: 2^512 fits a float
@@ -65,8 +66,7 @@ def grover_theory(n_qubits: int, iterations: ArrayLike) -> np.ndarray:
     k = k.astype(np.float64)
     if k.size and not (np.all(np.isfinite(k)) and np.all(k >= 0) and np.all(k <= 2.0**53)):
         raise ValueError("iterations must be finite numbers in [0, 2**53 = 9,007,199,254,740,992].")
-    theta = math.asin(1 / math.sqrt(2 ** n_qubits))
-    return np.sin((2 * k + 1) * theta) ** 2
+    return np.sin((2 * k + 1) * grover_angle(n_qubits)) ** 2
 
 
 def _validate_grover(n_qubits: int, marked: int) -> tuple[int, int]:
@@ -82,15 +82,43 @@ def _iterations(name: str, value) -> int:
     return whole(name, value, 0, MAX_GROVER_ITERATIONS)
 
 
-def grover_circuit(n_qubits: int, marked: int, iterations: int):
-    """Uniform superposition, then ``iterations`` x (oracle marking |marked>, diffusion).
+def grover_angle(n_qubits: int) -> float:
+    """The angle θ with sin θ = 1/√(2^n) (radians): each Grover iteration turns the state by 2θ
+    towards the marked item (Nielsen & Chuang sec. 6.1.3). Limit: ``1 <= n_qubits <= MAX_THEORY_QUBITS``."""
+    n_qubits = whole("n_qubits", n_qubits, 1, MAX_THEORY_QUBITS)
+    return math.asin(1 / math.sqrt(2 ** n_qubits))
 
+
+def grover_amplitudes(n_qubits: int, marked: int, iterations: int) -> list[tuple[str, np.ndarray]]:
+    """The 2^n amplitudes after each half-step of Grover's search, computed exactly with numpy.
+
+    Returns ``[("start", a0), ("oracle 1", ...), ("diffuser 1", ...), ...]``: the oracle flips the sign
+    of the marked amplitude, the diffuser reflects every amplitude about their mean (a -> 2·mean - a;
+    Grover 1996, "inversion about average"). All amplitudes stay real.
     Limits: 2..6 qubits, ``0 <= marked < 2**n_qubits``, ``0 <= iterations <= MAX_GROVER_ITERATIONS`` (50).
     """
     n_qubits, marked = _validate_grover(n_qubits, marked)
     iterations = _iterations("iterations", iterations)
+    amplitudes = np.full(2 ** n_qubits, 1 / math.sqrt(2 ** n_qubits))
+    stages = [("start", amplitudes.copy())]
+    for k in range(1, iterations + 1):
+        amplitudes[marked] *= -1
+        stages.append((f"oracle {k}", amplitudes.copy()))
+        amplitudes = 2 * amplitudes.mean() - amplitudes
+        stages.append((f"diffuser {k}", amplitudes.copy()))
+    return stages
+
+
+def grover_oracle(n_qubits: int, marked: int):
+    """The phase oracle: a ``QuantumCircuit`` that multiplies |marked> by -1 and leaves every other basis
+    state alone (X on the qubits where ``marked`` has a 0 bit, a multi-controlled Z, the X's again).
+
+    Qiskit's qubit order: bit j of ``marked`` is qubit j. Limits: 2..6 qubits, ``0 <= marked < 2**n_qubits``.
+    """
+    n_qubits, marked = _validate_grover(n_qubits, marked)
     from qiskit import QuantumCircuit
-    from qiskit.circuit.library import ZGate, grover_operator
+    from qiskit.circuit.library import ZGate
+
     oracle = QuantumCircuit(n_qubits, name="oracle")
     zeros = [q for q in range(n_qubits) if not (marked >> q) & 1]
     if zeros:
@@ -98,12 +126,27 @@ def grover_circuit(n_qubits: int, marked: int, iterations: int):
     oracle.append(ZGate().control(n_qubits - 1, annotated=False), range(n_qubits))  # phase -1 on |11..1>
     if zeros:
         oracle.x(zeros)
-    step = grover_operator(oracle)
-    qc = QuantumCircuit(n_qubits, n_qubits, name=f"grover_{n_qubits}_{marked}")
+    return oracle
+
+
+def grover_circuit(n_qubits: int, marked: int, iterations: int, *, measure: bool = True):
+    """Uniform superposition, then ``iterations`` x (oracle marking |marked>, diffusion).
+
+    ``measure=False`` leaves out the final measurements (for a statevector).
+    Limits: 2..6 qubits, ``0 <= marked < 2**n_qubits``, ``0 <= iterations <= MAX_GROVER_ITERATIONS`` (50).
+    """
+    n_qubits, marked = _validate_grover(n_qubits, marked)
+    iterations = _iterations("iterations", iterations)
+    from qiskit import QuantumCircuit
+    from qiskit.circuit.library import grover_operator
+
+    step = grover_operator(grover_oracle(n_qubits, marked))
+    qc = QuantumCircuit(n_qubits, n_qubits if measure else 0, name=f"grover_{n_qubits}_{marked}")
     qc.h(range(n_qubits))
     for _ in range(iterations):
         qc.compose(step, inplace=True)
-    qc.measure(range(n_qubits), range(n_qubits))
+    if measure:
+        qc.measure(range(n_qubits), range(n_qubits))
     return qc
 
 

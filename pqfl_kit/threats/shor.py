@@ -26,14 +26,16 @@ import numpy as np
 from pqfl_kit import SEED
 from pqfl_kit.limits import real, whole
 
-__all__ = ["SHOR_NS", "MAX_COUNTING_QUBITS", "MAX_SHOTS", "MAX_ORDER_N", "MAX_SEED", "validate_shor_inputs",
-           "shor_circuit", "order_from_phase", "factors_from_order", "ShorResult", "run_shor", "aer_seed"]
+__all__ = ["SHOR_NS", "MAX_COUNTING_QUBITS", "MAX_SHOTS", "MAX_ORDER_N", "MAX_SEED", "MAX_POWERS",
+           "validate_shor_inputs", "multiplicative_order", "modular_powers", "shor_circuit", "order_from_phase",
+           "factors_from_order", "ShorResult", "run_shor", "aer_seed"]
 
 SHOR_NS = (15, 21, 33, 35)  # odd semiprimes the simulator handles in about a second
 MAX_COUNTING_QUBITS = 12  # + at most 6 work qubits: a 4 MB statevector
 MAX_SHOTS = 100_000  # ~1.5 s of Aer sampling at the largest Shor circuit
 MAX_ORDER_N = 2**20  # order_from_phase tries at most N modular powers
 MAX_SEED = 2**63 - 1  # Aer's seed range
+MAX_POWERS = 1_000  # modular_powers: a list for a figure, not a computation
 
 
 def aer_seed(seed: int | None) -> int | None:
@@ -64,6 +66,38 @@ def validate_shor_inputs(N: int, a: int, n_count: int) -> tuple[int, int, int]:
         raise ValueError(f"Use between 2 and {MAX_COUNTING_QUBITS} counting qubits (n_count, the limit "
                          f"MAX_COUNTING_QUBITS = {MAX_COUNTING_QUBITS}), got {n_count}.")
     return N, a, n_count
+
+
+def _coprime_base(N: int, a: int) -> tuple[int, int]:
+    N = whole("N", N, 2, MAX_ORDER_N)
+    a = whole("a", a, 1, N - 1)
+    if math.gcd(a, N) != 1:
+        raise ValueError(f"a = {a} shares the factor {math.gcd(a, N)} with N = {N}: its powers never return to 1, "
+                         "so it has no order. Pick an a with gcd(a, N) = 1.")
+    return N, a
+
+
+def multiplicative_order(N: int, a: int) -> int:
+    """The order of a mod N: the smallest r >= 1 with a^r mod N = 1 (N&C sec. 5.3.1), by trying r = 1, 2, ...
+
+    This is the number Shor's quantum circuit finds; classically it takes up to N steps, exponential in
+    the number of digits. Limits: ``2 <= N <= MAX_ORDER_N`` (2^20), ``1 <= a < N`` with gcd(a, N) = 1.
+    """
+    N, a = _coprime_base(N, a)
+    value, r = a % N, 1
+    while value != 1:
+        value, r = value * a % N, r + 1
+    return r
+
+
+def modular_powers(N: int, a: int, count: int) -> list[int]:
+    """``[a^0 mod N, a^1 mod N, ..., a^(count-1) mod N]``: the sequence whose period is the order of a.
+
+    Limits: ``2 <= N <= MAX_ORDER_N`` (2^20), ``1 <= a < N`` with gcd(a, N) = 1, ``1 <= count <= MAX_POWERS`` (1,000).
+    """
+    N, a = _coprime_base(N, a)
+    count = whole("count", count, 1, MAX_POWERS)
+    return [pow(a, x, N) for x in range(count)]
 
 
 def _controlled_modmul_matrix(multiplier: int, N: int, n_work: int) -> np.ndarray:
