@@ -53,7 +53,7 @@ def test_right_answers_in_other_plain_types_still_pass(exercise_id, answer):
 
 
 def test_chsh_runs_include_a_sign_flip():
-    """03.2 is fooled by the sum of |E| unless some graded table has a term of the unexpected sign."""
+    """03.3 is fooled by the sum of |E| unless some graded table has a term of the unexpected sign."""
     tables = [table for _, table in nb03.chsh_test_tables()]
     assert any(not math.isclose(chsh_sum_of_abs(t), nb03.solution_chsh_value(t)) for t in tables)
 
@@ -66,16 +66,16 @@ def test_median_layers_are_not_constant():
 
 
 def test_simulated_s_within_three_standard_errors_passes():
-    """03.1 accepts an honest 5,000-pair run: its tolerance is 3 sigma of S at 5,000 pairs."""
+    """03.4 accepts an honest 5,000-pair run: its tolerance is 3 sigma of S at 5,000 pairs."""
     from pqfl_kit.qkd.e91 import run_e91
 
     sigma = nb03.eve_s_stderr()
     assert 0.05 < sigma < 0.15
     for seed in range(5):
         run = run_e91(5000, eve_fraction=1.0, seed=seed)
-        assert ex.check("03.1", run.chsh).passed, (seed, run.chsh)
-    assert not ex.check("03.1", math.sqrt(2) + 3.5 * sigma).passed
-    assert "standard error" in ex.check("03.1", math.sqrt(2) + 3.5 * sigma).message
+        assert ex.check("03.4", run.chsh).passed, (seed, run.chsh)
+    assert not ex.check("03.4", math.sqrt(2) + 3.5 * sigma).passed
+    assert "standard error" in ex.check("03.4", math.sqrt(2) + 3.5 * sigma).message
 
 
 @pytest.mark.parametrize("bad_id", [None, 7, 1.2, "99.9", "01-2", "", "1.2", "01.99", b"01.2", "01.2 "])

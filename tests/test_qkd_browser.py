@@ -56,7 +56,7 @@ def test_qkd_app_detects_eve(open_app, shot):
     shot("03_qkd_detection", app)
 
     page.locator(".pqfl-qkd-tabs .lm-TabBar-tab", has_text="Quiz").click()
-    quiz = page.locator(".pqfl-quiz-03-1")
+    quiz = page.locator(".pqfl-quiz-03-4")
     quiz.locator(".pqfl-quiz-input input").fill("1.41")
     quiz.locator(".pqfl-quiz-check").click()
-    page.wait_for_selector(".pqfl-quiz-03-1 .pqfl-check-right")
+    page.wait_for_selector(".pqfl-quiz-03-4 .pqfl-check-right")

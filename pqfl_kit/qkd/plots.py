@@ -1,5 +1,6 @@
-"""Figures for notebook 03 (E91, Ekert 1991): measurement angles, the CHSH gauge, S against Eve's
-intercept fraction, and how many pairs it takes to notice her."""
+"""Figures for notebook 03 (E91, Ekert 1991): measurement angles, quantum against classical correlations,
+the CHSH gauge, S against Eve's intercept fraction, how many pairs it takes to notice her, and the key
+rate against the QBER."""
 from __future__ import annotations
 
 import math
@@ -14,6 +15,7 @@ from pqfl_kit import SEED
 from .e91 import (
     ALICE_ANGLES,
     BOB_ANGLES,
+    CHSH_TERMS,
     CONFIDENCE_SIGMAS,
     E91Result,
     angle_label,
@@ -22,8 +24,11 @@ from .e91 import (
     theory_chsh,
     theory_key_rate,
 )
+from .postprocess import EC_EFFICIENCY, binary_entropy, key_rate_bound
 
-__all__ = ["TSIRELSON", "plot_angles", "plot_s_gauge", "plot_s_vs_fraction", "plot_detection"]
+__all__ = ["TSIRELSON", "classical_correlation", "chsh_from_correlation", "plot_correlations", "plot_angles",
+           "plot_s_gauge", "plot_s_vs_fraction", "plot_detection", "depolarizing_key_rate", "bb84_key_rate",
+           "key_rate_zero", "key_rate_thresholds", "plot_key_rate"]
 
 _BLUE, _RED, _GREEN, _GREY = "#1f4e79", "#b3261e", "#1b7f3b", "#777777"
 TSIRELSON = 2 * math.sqrt(2)  # the largest CHSH value quantum mechanics allows (Tsirelson 1980)
@@ -125,6 +130,120 @@ def plot_detection(eve_fraction: float, eve_bases: str = "bob", noise: float = 0
     ax.set_title(f"If Eve intercepts {eve_fraction:.0%} of the photons ({eve_bases} angles), noise {noise:g}",
                  fontsize=10)
     ax.legend(fontsize=8, loc="center right")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+# ---- quantum against classical correlations ------------------------------------------------------
+
+def classical_correlation(theta):
+    """The best local-hidden-variable imitation of E = cos(theta): the triangle 1 - 2|theta|/pi on [-pi, pi].
+
+    The model: the source gives both photons the same random direction lambda (uniform on the
+    circle); each side answers +1 if its measurement angle t is within pi/2 of lambda, else -1.
+    The answers differ when lambda falls in an arc of length 2|theta|, so E = 1 - 2|theta|/pi
+    (Bell, Physics 1, 195 (1964), section III, for the singlet's sign; it agrees with cos theta at
+    0, +-pi/2 and +-pi). Takes a number or an array; angles outside [-pi, pi] wrap around.
+    """
+    wrapped = np.abs((np.asarray(theta, dtype=float) + np.pi) % (2 * np.pi) - np.pi)
+    out = 1.0 - 2.0 * wrapped / np.pi
+    return float(out) if out.ndim == 0 else out
+
+
+def chsh_from_correlation(correlation) -> float:
+    """Ekert's S = E(a1,b1) - E(a1,b3) + E(a3,b1) + E(a3,b3) for a correlation E(a - b) of the angle gap."""
+    return float(sum(sign * correlation(ALICE_ANGLES[i] - BOB_ANGLES[j]) for (i, j), sign in CHSH_TERMS.items()))
+
+
+def plot_correlations() -> Figure:
+    """E(theta) = cos(theta) for |Phi+> against the classical triangle, with Ekert's CHSH angle gaps marked.
+
+    The shaded band is where the quantum correlation is stronger (|cos| > |triangle|); at the gaps
+    that S uses (pi/4 three times, 3pi/4 once) quantum gives |E| = 0.71, classical 0.5: S = 2 sqrt 2 vs 2.
+    """
+    theta = np.linspace(-np.pi, np.pi, 721)
+    quantum, classical = np.cos(theta), classical_correlation(theta)
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    ax.fill_between(theta, quantum, classical, color="#d5ecd9", lw=0, label="quantum beats classical (|E| larger)")
+    ax.plot(theta, quantum, color=_BLUE, lw=2, label="quantum: E = cos θ (Bell pair |Φ⁺⟩)")
+    ax.plot(theta, classical, color=_RED, lw=2, ls="--", label="best classical: E = 1 − 2|θ|/π")
+    for i, j in CHSH_TERMS:
+        gap = ALICE_ANGLES[i] - BOB_ANGLES[j]
+        ax.plot([gap], [math.cos(gap)], "o", color=_BLUE, ms=6)
+        ax.plot([gap], [classical_correlation(gap)], "s", color=_RED, ms=5)
+        ax.axvline(gap, color=_GREY, lw=0.6, ls=":")
+    ax.plot([], [], "o", color=_GREY, label="Ekert's CHSH angle gaps a − b (−π/4, −3π/4, π/4)")
+    ax.axhline(0, color="#bbbbbb", lw=0.8)
+    ticks = np.arange(-4, 5) * np.pi / 4
+    ax.set_xticks(ticks, ["−π", "−3π/4", "−π/2", "−π/4", "0", "π/4", "π/2", "3π/4", "π"])
+    ax.set_xlim(-np.pi, np.pi)
+    ax.set_ylim(-1.05, 1.05)
+    ax.set_xlabel("angle between Alice's and Bob's measurements, θ = a − b (Bloch sphere)")
+    ax.set_ylabel("correlation E")
+    ax.set_title(f"S at Ekert's angles: quantum {chsh_from_correlation(np.cos):.2f}, "
+                 f"classical {chsh_from_correlation(classical_correlation):.2f}", fontsize=10)
+    ax.legend(fontsize=7, loc="lower center", ncol=2, bbox_to_anchor=(0.5, -0.5))
+    fig.tight_layout()
+    return fig
+
+
+# ---- key rate against the QBER -------------------------------------------------------------------
+
+def depolarizing_key_rate(qber, ec_efficiency: float = EC_EFFICIENCY):
+    """E91's device-independent rate 1 - I_E(S) - f_EC h(Q) when noise alone causes the QBER Q.
+
+    A depolarizing channel gives S = 2 sqrt 2 (1 - 2Q) (Acin et al., PRL 98, 230501 (2007), eq. 12;
+    ``postprocess.key_rate_bound``). Takes a number or an array.
+    """
+    q = np.atleast_1d(np.asarray(qber, dtype=float))
+    out = np.array([key_rate_bound(2 * math.sqrt(2) * (1 - 2 * x), float(x), ec_efficiency=ec_efficiency) for x in q])
+    return float(out[0]) if np.ndim(qber) == 0 else out
+
+
+def bb84_key_rate(qber):
+    """Shor-Preskill's BB84 rate 1 - 2 h(Q) (PRL 85, 441 (2000)): trusted devices, ideal error correction."""
+    out = 1.0 - 2.0 * binary_entropy(np.asarray(qber, dtype=float))
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def key_rate_zero(rate, lo: float = 1e-6, hi: float = 0.5) -> float:
+    """The QBER in (lo, hi) where a decreasing ``rate(q)`` crosses zero (bisection to 1e-12)."""
+    if not rate(lo) > 0 >= rate(hi):
+        raise ValueError("the rate must be positive at lo and not positive at hi")
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if rate(mid) > 0 else (lo, mid)
+    return lo
+
+
+def key_rate_thresholds() -> dict[str, float]:
+    """The QBERs where each key rate reaches zero, computed (not typed in): about 6.5 %, 7.1 % and 11 %."""
+    return {
+        f"E91, device-independent, Cascade f_EC = {EC_EFFICIENCY:g}": key_rate_zero(depolarizing_key_rate),
+        "E91, device-independent, Shannon limit f_EC = 1": key_rate_zero(
+            lambda q: depolarizing_key_rate(q, ec_efficiency=1.0)),
+        "BB84, trusted devices (Shor-Preskill)": key_rate_zero(bb84_key_rate),
+    }
+
+
+def plot_key_rate() -> Figure:
+    """Secret bits per sifted bit against the QBER: E91's DI bound (f_EC = 1.2 and 1) and BB84's 1 - 2h(Q)."""
+    q = np.linspace(0.0, 0.14, 281)
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    curves = ((depolarizing_key_rate(q), _BLUE, "-"), (depolarizing_key_rate(q, ec_efficiency=1.0), _GREEN, "-."),
+              (bb84_key_rate(q), _GREY, "--"))
+    for (name, zero), (rate, colour, style) in zip(key_rate_thresholds().items(), curves):
+        ax.plot(q * 100, rate, color=colour, ls=style, lw=2, label=f"{name}: zero at {zero:.1%}")
+        ax.axvline(zero * 100, color=colour, ls=":", lw=1.2)
+        ax.text(zero * 100, 0.93, f" {zero:.1%}", color=colour, fontsize=8, rotation=90, va="top", ha="right")
+    ax.axhline(0, color="#999999", lw=0.8)
+    ax.set_xlim(0, 14)
+    ax.set_ylim(-0.3, 1.0)
+    ax.set_xlabel("QBER (%)")
+    ax.set_ylabel("secret bits per sifted bit")
+    ax.set_title("Key rate against the error rate (noise only, asymptotic)", fontsize=10)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
