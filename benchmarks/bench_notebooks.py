@@ -60,7 +60,7 @@ def main(prefixes: list[str]) -> int:
     rows = []
     for path in paths:
         seconds, mb = run(path)
-        goal_mb = GOAL_MB.get(path.name[:2], DEFAULT_GOAL_MB)
+        goal_mb = GOAL_MB.get(path.name.split("_")[0], DEFAULT_GOAL_MB)
         ok = seconds < GOAL_SECONDS and mb < goal_mb
         rows.append((path.name, seconds, mb, goal_mb, ok))
     print(f"{'notebook':32s} {'wall s':>8s} {'/goal':>6s} {'peak MB':>8s} {'/goal':>6s}  verdict")

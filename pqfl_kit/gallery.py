@@ -18,7 +18,7 @@ __all__ = ["APPS", "App", "by_builder", "by_notebook", "cards"]
 class App:
     """One notebook's app as the gallery shows it."""
 
-    number: str  # "04": the notebook's two-digit number
+    number: str  # "04": the notebook's number (two digits, "00a" for the primer)
     notebook: str  # "04_anomaly_detection": file name without ".ipynb"
     title: str  # card title and page title
     what_you_do: str  # one line on the card
@@ -44,6 +44,12 @@ APPS: tuple[App, ...] = (
         "pqfl-kit follows one story: from why today's cryptography breaks to an alert reaching the "
         "right nurse, untampered. The map below links every app; the quiz checks your first answer.",
         "build_start_app", "pqfl_kit.apps.start", "pqfl-start-app"),
+    App("00a", "00a_quantum_primer", "00a · Quantum primer: qubits, entanglement and information",
+        "Measure a qubit at any angle and watch two entangled qubits agree.",
+        "A qubit is two amplitudes, and measuring it gives 0 or 1 with probabilities set by them. Pick a "
+        "state and a measurement direction and collect shots, then measure Bell pairs as Alice and Bob "
+        "do in E91 and compare how often their bits agree with cos²((a − b)/2).",
+        "build_primer_app", "pqfl_kit.apps.primer", "pqfl-primer-app"),
     App("01", "01_quantum_threats", "01 · Quantum threats to medical data",
         "Factor numbers with Shor's circuit, break a toy RSA key, and test Mosca's inequality.",
         "Health data often has to stay secret for decades, but RSA and elliptic-curve keys fall to a "

@@ -107,7 +107,8 @@ def test_odd_notebooks_never_raise(notebook):
 def test_page_config_hook_adds_cards_to_the_tree_page_only():
     tree = appview.page_config_hook({}, "/base/", {"serverapp": object()}, None, None, "notebooks")
     assert [c["notebook"] for c in tree["pqflGallery"]] == [f"{a.notebook}.ipynb" for a in gallery.APPS]
-    assert tree["pqflGallery"][4]["lesson_url"] == "/base/lab/tree/notebooks/04_anomaly_detection.ipynb"
+    card = next(c for c in tree["pqflGallery"] if c["number"] == "04")
+    assert card["lesson_url"] == "/base/lab/tree/notebooks/04_anomaly_detection.ipynb"
     assert appview.page_config_hook({}, "/", {}, None, None, "notebooks/04_anomaly_detection.ipynb") == {}
     standalone = appview.page_config_hook({}, "/", {}, None, None, "")
     assert standalone["pqflGallery"][0]["lesson_url"].startswith(os.environ.get("PQFL_LAB_URL", "http://127.0.0.1:8888/"))
@@ -312,8 +313,15 @@ def _chain(page) -> None:
     page.locator(".pqfl-cap-status", has_text="done: Tampering").wait_for()
 
 
+def _primer(page) -> None:
+    page.locator(".pqfl-primer-measure").click()
+    page.locator(".pqfl-primer-status", has_text="Measured 200 shots").wait_for()
+    page.locator(".pqfl-primer-histogram img").wait_for()
+
+
 MAIN_ACTIONS: dict[str, tuple[Callable, str]] = {  # notebook number -> (the action, its button, if any)
-    "00": (_quiz, ".pqfl-quiz-00-1 .pqfl-quiz-check"), "01": (_shor, ".pqfl-shor-run"),
+    "00": (_quiz, ".pqfl-quiz-00-1 .pqfl-quiz-check"), "00a": (_primer, ".pqfl-primer-measure"),
+    "01": (_shor, ".pqfl-shor-run"),
     "02": (_handshake, ".pqfl-pqc-run"), "03": (_e91, ".pqfl-qkd-run"), "04": (_train, ".pqfl-anomaly-train"),
     "05": (_federate, ".pqfl-fl-run"), "06": (_route, ".pqfl-recommend"), "07": (_chain, ".pqfl-cap-run")}
 

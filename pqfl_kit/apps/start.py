@@ -14,6 +14,8 @@ __all__ = ["KIT_MAP", "build_start_app", "kit_map_html"]
 # (file stem, title, what a learner does there)
 KIT_MAP = [
     ("00_start_here", "Start here", "how the kit works, the learning path, a warm-up exercise"),
+    ("00a_quantum_primer", "Quantum primer",
+     "new to quantum? start here: qubits, measurement, entanglement, the QFT, entropy, with Qiskit"),
     ("01_quantum_threats", "Quantum threats",
      "Shor factors N = 15 and 21, a toy RSA record is broken, Grover, Mosca's inequality"),
     ("02_pqc_handshake", "Post-quantum handshake",
@@ -39,7 +41,7 @@ def kit_map_html(link_suffix: str = ".ipynb") -> str:
         present = (_NOTEBOOKS / f"{stem}.ipynb").exists()
         name = (f"<a href='{stem}{link_suffix}' target='_blank'>{html.escape(title)}</a>" if present
                 else f"{html.escape(title)} <i>(coming)</i>")
-        rows.append(f"<tr><td style='padding:2px 8px'>{stem[:2]}</td><td style='padding:2px 8px'>{name}</td>"
+        rows.append(f"<tr><td style='padding:2px 8px'>{stem.split('_')[0]}</td><td style='padding:2px 8px'>{name}</td>"
                     f"<td style='padding:2px 8px'>{html.escape(what)}</td></tr>")
     return ("<table class='pqfl-kit-map'><tr><th>#</th><th style='text-align:left'>notebook</th>"
             "<th style='text-align:left'>what you do</th></tr>" + "".join(rows) + "</table>")
