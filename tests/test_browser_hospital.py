@@ -55,3 +55,11 @@ def test_hospital_app_quarantine_and_thresholds(open_app, shot):
     expect(page.locator(".pqfl-hospital-status .pqfl-msg-error")).to_contain_text("tau_med < tau_high")
     assert "Traceback" not in page.content()
     shot("06_hospital_bad_threshold")
+
+    page.locator(".pqfl-hospital-tabs .lm-TabBar-tab", has_text="Quiz").click()
+    expect(page.locator(".pqfl-news2-chart")).to_be_visible()  # the chart the question needs
+    quiz = page.locator(".pqfl-quiz-06-2")
+    quiz.locator(".pqfl-quiz-input input").fill("7")
+    quiz.locator("button.pqfl-quiz-check").click()
+    quiz.locator(".pqfl-check-right").wait_for(state="visible", timeout=30_000)
+    shot("06_hospital_quiz")

@@ -127,6 +127,40 @@ def test_app_reacts_and_never_shows_a_traceback(scorer):
     assert "pqfl-msg-ok" in one("pqfl-hospital-status").value
 
 
+
+def test_alert_log_says_what_raised_a_level_and_never_lowers_it():
+    """A device/cyber alert keeps its fail-safe level; the log says it came from the device, not from NEWS2."""
+    from pqfl_kit.apps.hospital import level_text
+    from pqfl_kit.hospital import Vitals, decide
+
+    calm = Vitals(respiration_rate=16, spo2=97, systolic_bp=122, pulse=72, temperature=36.9)
+    attacked = decide(calm, "Critical")
+    assert attacked.news2.score == 0 and attacked.level == "emergency"
+    shown = level_text(attacked.level, attacked.cause)
+    assert shown == "emergency (raised by the device or link, not by NEWS2)"
+    assert level_text("urgent", "clinical") == "urgent (raised by NEWS2)"
+    assert level_text("emergency", "both") == "emergency (raised by NEWS2 and by the device)"
+    assert level_text("security", "device/cyber") == "security"  # quarantine alerts keep their own label
+
+
+def test_the_app_news2_chart_matches_the_scoring_code():
+    """Every numeric cell of the quiz's NEWS2 chart scores its column's value at both of its ends."""
+    import re
+
+    from pqfl_kit.apps.hospital import NEWS2_CHART, NEWS2_SCORES
+    from pqfl_kit.hospital.cds import Vitals, subscores
+
+    calm = dict(respiration_rate=16, spo2=97, systolic_bp=122, pulse=72, temperature=36.9)
+    checked = 0
+    for _, field, cells in NEWS2_CHART:
+        for score, text in zip(NEWS2_SCORES, cells):
+            if not field or not text:
+                continue
+            for value in map(float, re.findall(r"\d+(?:\.\d+)?", text)):
+                assert subscores(Vitals(**{**calm, field: value}))[field] == score, (field, text, value)
+                checked += 1
+    assert checked >= 30
+
 # ------------------------------------------------------------------ calibration and evaluation
 def _two_wards(scorer, **kw):
     wards = [simulate_ward(Scenario(n_patients=10, minutes=240, deteriorations=3, sensor_fault=True, seed=s, **kw))

@@ -23,12 +23,12 @@ def replay_lookup_first(seq, highest, window, delivered):
 
 
 WRONG_ANSWERS: dict[str, list[tuple[object, str]]] = {
-    "06.1": [(6, "off by one"), (8, "off by one"), (21, "cannot be a NEWS2 total"), (NAN, "not a finite number"),
-             (AlwaysEqual(), "not a plain number")],
-    "06.2": [(lambda s, m, h: "Critical" if s >= h else "High" if s >= m else "Normal", "equal to tau_high is High"),
+    "06.1": [(lambda s, m, h: "Critical" if s >= h else "High" if s >= m else "Normal", "equal to tau_high is High"),
              (lambda s, m, h: "critical" if s > h else "high" if s > m else "normal", "spell it exactly"),
              (returns(AlwaysEqual()), "return one of the strings"), (returns(EqualStr("?")), "none of"),
              (returns(None), "forget to `return`")],
+    "06.2": [(6, "off by one"), (8, "off by one"), (21, "cannot be a NEWS2 total"), (NAN, "not a finite number"),
+             (AlwaysEqual(), "not a plain number")],
     "06.3": [(replay_off_by_one, "exactly window"), (replay_lookup_first, "check the distance"),
              (lambda seq, highest, window, delivered: False, "return None when"),
              (returns(AlwaysEqual()), "return one of the strings"), (returns(EqualStr("ok")), "none of")],
@@ -36,5 +36,5 @@ WRONG_ANSWERS: dict[str, list[tuple[object, str]]] = {
 
 #: right answers in other plain types (a tuple for a list, numpy scalars, text): they must still pass
 RIGHT_ANSWERS: list[tuple[str, object]] = [
-    ("06.2", lambda s, m, h: str(nb06.solution_priority(s, m, h))),
+    ("06.1", lambda s, m, h: str(nb06.solution_priority(s, m, h))),
 ]

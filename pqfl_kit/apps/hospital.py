@@ -35,7 +35,8 @@ from ..hospital.ward import (
 )
 from .common import classed, figure_output, guarded, html_table, show_figure, show_status, status_line, tabs, titled
 
-__all__ = ["build_hospital_app", "lanes_html", "alerts_html", "ehr_html", "algorithm_html"]
+__all__ = ["build_hospital_app", "lanes_html", "alerts_html", "ehr_html", "algorithm_html", "level_text",
+           "news2_chart_html"]
 
 # Theme palette variables (pqfl_kit.apps.common.PALETTE: AA contrast in light and dark themes), light fallbacks.
 _LANE_COLOURS = {"Critical": "var(--pqfl-error, #b3261e)", "High": "var(--pqfl-high, #a34f00)",
@@ -93,10 +94,50 @@ def lanes_html(run: WardRun, lane: str, last: int = 6) -> str:
             f"color:{colour}'>{len(items)}</span><br>{lines}</div>")
 
 
+# RCP 2017 Chart 1 (SpO2 scale 1), as pqfl_kit.hospital.cds scores it: one row per parameter, one cell per
+# score column 3 2 1 0 1 2 3 (tests/test_hospital_ward.py checks every numeric cell against cds.subscores).
+NEWS2_SCORES = (3, 2, 1, 0, 1, 2, 3)
+NEWS2_CHART: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("respiration rate (per min)", "respiration_rate", ("≤ 8", "", "9-11", "12-20", "", "21-24", "≥ 25")),
+    ("SpO2 (%)", "spo2", ("≤ 91", "92-93", "94-95", "≥ 96", "", "", "")),
+    ("air or oxygen", "", ("", "oxygen", "", "air", "", "", "")),
+    ("systolic BP (mmHg)", "systolic_bp", ("≤ 90", "91-100", "101-110", "111-219", "", "", "≥ 220")),
+    ("pulse (per min)", "pulse", ("≤ 40", "", "41-50", "51-90", "91-110", "111-130", "≥ 131")),
+    ("consciousness", "", ("", "", "", "alert", "", "", "new confusion, voice, pain, unresponsive")),
+    ("temperature (°C)", "temperature", ("≤ 35.0", "", "35.1-36.0", "36.1-38.0", "38.1-39.0", "≥ 39.1", "")),
+)
+
+
+def news2_chart_html() -> str:
+    """The NEWS2 chart the quiz needs (RCP 2017, Chart 1) and how the total maps to a risk."""
+    table = html_table(["parameter", *map(str, NEWS2_SCORES)], [[label, *cells] for label, _, cells in NEWS2_CHART],
+                       "pqfl-news2-chart", font_size="12px")
+    return (f"<b>NEWS2 chart</b> (RCP 2017, Chart 1, SpO2 scale 1){table}<div style='font-size:12px'>Add the seven "
+            "scores: 0-4 is low risk (a single 3 makes it low-medium), 5-6 medium, 7 or more high.</div>")
+
+
+# Why a clinical alert has its level (cds.decide: the higher of the NEWS2 and the anomaly-priority levels).
+_LEVEL_REASONS = {
+    "clinical": "raised by NEWS2",
+    "both": "raised by NEWS2 and by the device",
+    "device/cyber": "raised by the device or link, not by NEWS2",
+}
+
+
+def level_text(level: str, cause: str) -> str:
+    """A clinical alert's level with what raised it, e.g. ``emergency (raised by the device or link, not by NEWS2)``.
+
+    A device/cyber alert keeps its fail-safe level (cds.decide never lowers an escalation: nobody
+    can yet tell a failing probe from a patient in trouble); the reason says who must look and why.
+    """
+    reason = _LEVEL_REASONS.get(cause)
+    return f"{level} ({reason})" if reason and level != "security" else level
+
+
 def alerts_html(run: WardRun, last: int = 12) -> str:
     """The newest alerts and who was notified."""
-    rows = [[a.kind, a.level, a.patient_id or a.device_id or "?", "; ".join(a.roles), a.message[:90]]
-            for a in list(run.gateway.alerts)[-last:][::-1]]
+    rows = [[a.kind, level_text(a.level, a.cause), a.patient_id or a.device_id or "?", "; ".join(a.roles),
+             a.message[:90]] for a in list(run.gateway.alerts)[-last:][::-1]]
     return html_table(["kind", "level", "patient/device", "notified", "message"], rows, "pqfl-alert-table",
                       font_size="11px")
 
@@ -241,7 +282,7 @@ class _LiveWard:
 def _layout(controls: _Controls, status: widgets.HTML, live: _LiveWard, fatigue: widgets.VBox) -> widgets.Widget:
     """Controls on top, then the status line, then the tabs."""
     panels = {"Live ward": live.panel(), "Alert fatigue": fatigue, "Algorithm 3": widgets.HTML(algorithm_html()),
-              "Quiz": quiz_widget("06.1")}
+              "Quiz": widgets.VBox([classed(widgets.HTML(news2_chart_html()), "pqfl-news2"), quiz_widget("06.2")])}
     app = widgets.VBox([widgets.HTML("<h2 style='margin:4px 0'>Hospital gateway: quarantine, priority, alerts</h2>"),
                         controls.box(), status, tabs(panels, "pqfl-hospital-tabs")])
     return classed(app, "pqfl-app", "pqfl-hospital-app")

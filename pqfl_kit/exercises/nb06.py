@@ -6,9 +6,9 @@ from typing import Any
 from ..hospital.cds import Vitals, news2
 from ..hospital.priority import Thresholds, priority_level
 from ..pqc.replay import ReplayWindow
-from . import Exercise, Rejected, as_choice, as_real, register
+from . import Exercise, Rejected, as_choice, as_real, register, register_thought
 
-# The patient of exercise 06.1 (values a nurse would chart).
+# The patient of exercise 06.2 (values a nurse would chart).
 NEWS2_PATIENT: dict[str, Any] = dict(respiration_rate=23, spo2=94, systolic_bp=105, pulse=112, temperature=38.4,
                                      consciousness="A", on_oxygen=False)
 
@@ -18,29 +18,6 @@ def _number(text: str) -> float:
 
 
 # 06.1 ---------------------------------------------------------------------------------
-def _grade_news2(answer) -> tuple[bool, str]:
-    result = news2(Vitals(**NEWS2_PATIENT))
-    total = as_real(answer, text=True)
-    if total == result.score:
-        return True, (f"NEWS2 = {result.score:g} ({' + '.join(str(v) for v in result.subscores.values())}): "
-                      f"risk '{result.risk}', so the RCP response is: {result.response}.")
-    if not 0 <= total <= 20 or not total.is_integer():
-        return False, f"{total:g} cannot be a NEWS2 total: it is a sum of whole subscores, from 0 to 20."
-    if abs(total - result.score) == 1:
-        return False, (f"{total:g} is off by one: one parameter is scored in the neighbouring band; "
-                       "re-check the band edges (e.g. 21-24/min, 111-130/min, 38.1-39.0 °C).")
-    return False, f"{total:g} is not the NEWS2 total for this patient."
-
-
-register(Exercise(
-    id="06.1", title="Score a patient with NEWS2", kind="value", parse=_number,
-    question=("Respiration 23/min, SpO2 94% on air, systolic BP 105 mmHg, pulse 112/min, temperature "
-              "38.4 °C, alert. What is the NEWS2 total?"),
-    grade=_grade_news2, solution=7,
-    hint="Score each parameter with the RCP chart (0-3) and add them: 21-24/min scores 2, 94-95% scores 1, ..."))
-
-
-# 06.2 ---------------------------------------------------------------------------------
 def solution_priority(score: float, tau_med: float, tau_high: float) -> str:
     """Eq. 9: 'Critical' above tau_high, 'High' above tau_med (up to tau_high), else 'Normal'."""
     if score > tau_high:
@@ -76,10 +53,33 @@ def _grade_priority(fn) -> tuple[bool, str]:
 
 
 register(Exercise(
-    id="06.2", title="Priority routing (eq. 9)", kind="function",
+    id="06.1", title="Priority routing (eq. 9)", kind="function",
     question="Write priority(score, tau_med, tau_high) returning 'Critical', 'High' or 'Normal' as in eq. 9.",
     grade=_grade_priority, solution=solution_priority,
     hint="Mind the boundaries: a score equal to tau_high is High, a score equal to tau_med is Normal."))
+
+
+# 06.2 ---------------------------------------------------------------------------------
+def _grade_news2(answer) -> tuple[bool, str]:
+    result = news2(Vitals(**NEWS2_PATIENT))
+    total = as_real(answer, text=True)
+    if total == result.score:
+        return True, (f"NEWS2 = {result.score:g} ({' + '.join(str(v) for v in result.subscores.values())}): "
+                      f"risk '{result.risk}', so the RCP response is: {result.response}.")
+    if not 0 <= total <= 20 or not total.is_integer():
+        return False, f"{total:g} cannot be a NEWS2 total: it is a sum of whole subscores, from 0 to 20."
+    if abs(total - result.score) == 1:
+        return False, (f"{total:g} is off by one: one parameter is scored in the neighbouring band; "
+                       "re-check the band edges (e.g. 21-24/min, 111-130/min, 38.1-39.0 °C).")
+    return False, f"{total:g} is not the NEWS2 total for this patient."
+
+
+register(Exercise(
+    id="06.2", title="Score a patient with NEWS2", kind="value", parse=_number,
+    question=("Respiration 23/min, SpO2 94% on air, systolic BP 105 mmHg, pulse 112/min, temperature "
+              "38.4 °C, alert. What is the NEWS2 total?"),
+    grade=_grade_news2, solution=7,
+    hint="Score each parameter with the RCP chart (0-3) and add them: 21-24/min scores 2, 94-95% scores 1, ..."))
 
 
 # 06.3 ---------------------------------------------------------------------------------
@@ -143,3 +143,41 @@ register(Exercise(
               "'duplicate' if it was already delivered."),
     grade=_grade_replay, solution=solution_replay_check,
     hint="Newer than highest is always fine; then check the distance highest - seq before looking it up."))
+
+
+# Think about it -----------------------------------------------------------------------
+register_thought(
+    "06.T1",
+    prompt=("The gateway checks the HMAC before it decrypts, and quarantines a packet that fails without ever "
+            "looking inside. Why not decrypt first and check afterwards?"),
+    answer=("Until the tag verifies, the bytes may come from anyone, so nothing about them can be trusted, not even "
+            "their length or format. Decrypting them first gives an attacker something to probe: differences in error "
+            "messages or timing have leaked plaintext in real protocols (padding-oracle attacks on TLS and IPsec). "
+            "Checking first (encrypt-then-MAC) means the gateway only ever acts on data the key holder sent, and it "
+            "refuses a flood of forged packets cheaply. That is also why the quarantine keeps the reason and a "
+            "digest, never a decrypted body."))
+
+register_thought(
+    "06.T2",
+    prompt=("In the first two rows of the decision table the anomaly score and NEWS2 disagree. Give a real "
+            "situation for each row, and say what would go wrong if the gateway listened to only one of the two "
+            "signals."),
+    answer=("Row 1 (NEWS2 10, normal traffic) is a patient turning septic while every device works perfectly: a "
+            "gateway that listened only to the anomaly score would leave a very sick patient in the Normal lane. "
+            "Row 2 (NEWS2 0, attacked link) is tampering, a jammed radio or a failing device whose vitals still look "
+            "calm: a gateway that listened only to NEWS2 would trust numbers from a device that can no longer be "
+            "trusted, which is exactly what an attacker replaying calm vitals to hide a deterioration wants. Each "
+            "signal covers the other's blind spot, so `decide` takes the higher level of the two and lets the cause "
+            "say whom to send."))
+
+register_thought(
+    "06.T3",
+    prompt=("NEWS2 alone pages far fewer people but misses the kit's 90% recall target; adding the anomaly score "
+            "reaches it at the price of many extra pages per bed-day. If you ran this ward, which would you switch "
+            "on, and what evidence would you want first?"),
+    answer=("The simulation cannot decide this: it is a trade between missed deteriorations and alert fatigue, and "
+            "the ward's clinicians have to own it. Before choosing you would want real deteriorations rather than "
+            "scripted ones, several wards and several calibration/evaluation pairs, recall per patient (how many "
+            "minutes earlier the first page comes) rather than per packet, and evidence that staff still answer the "
+            "pager at the higher rate. A common compromise is to let the anomaly score ask for a bedside check or "
+            "more frequent observations instead of paging a team."))

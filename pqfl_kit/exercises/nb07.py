@@ -5,7 +5,7 @@ import re
 
 from ..capstone import SCENARIOS, STAGES
 from ..limits import is_whole
-from . import Exercise, as_bool, as_choice, register
+from . import Exercise, as_bool, as_choice, register, register_thought
 
 #: 07.1 asks about these scenarios, in this order
 ATTACKS = ("eavesdropper", "mitm", "tampering", "poisoning")
@@ -51,7 +51,8 @@ register(Exercise(
               "5 gateway checks, 6 clinical routing. Which stage stops each attack: a quantum eavesdropper, "
               "a man-in-the-middle, tampering + replay, poisoned FL clients? Four numbers, e.g. 1, 2, 3, 4."),
     grade=_grade_stages, solution=[1, 2, 5, 3],
-    hint="Run the scenario table (or the app) and look for the stage that says 'blocked' in each row."))
+    hint=("For each attack, find the stage in the table whose check the attacker cannot pass; sections 2-5 "
+          "then run every attack, and the scenario table of section 7 shows where each was blocked.")))
 
 
 # 07.2 ---------------------------------------------------------------------------------
@@ -154,3 +155,38 @@ register(Exercise(
               "sensitive: Shor breaks the algorithm AND Mosca's x + y > z."),
     grade=_grade_risk, solution=solution_harvest_risk,
     hint="Look the algorithm up in HOSPITAL_CRYPTO: only status 'broken' falls to Shor; Grover only weakens."))
+
+
+# Think about it -----------------------------------------------------------------------
+register_thought(
+    "07.T1",
+    prompt=("Eve learned nothing about the key, yet she achieved something. What, and what would the hospital lose "
+            "if the chain had no ML-KEM fallback?"),
+    answer=("She achieved a denial of service on the quantum link: as long as she keeps measuring photons, every E91 "
+            "run aborts and no quantum key is made. With the fallback the ward keeps sending its readings under "
+            "ML-KEM-768, for which no efficient quantum attack is known, so the attack costs the hospital the extra "
+            "assurance of QKD, not its data. Without a fallback, anyone who can reach the fibre could silence the "
+            "ward's monitoring, which is a patient-safety failure. Repeated aborts should still raise a security "
+            "alert: they mean someone is on the line."))
+
+register_thought(
+    "07.T2",
+    prompt=("The coordinate-wise median held with 2 of 8 clients poisoned. How many poisoned clients would it take "
+            "to break it, and what would you add so that it never comes to that?"),
+    answer=("The median follows the middle of the clients' values, so it stays within the range of the honest values "
+            "while the attackers are a minority. With 4 of 8 the middle pair already includes an attacker's value, "
+            "and with 5 or more the attackers choose the median, so they control the model. Real federations add "
+            "defences that do not depend on an honest majority: updates only from enrolled devices (stage 3 already "
+            "signs and seals them), checks of each update's size and direction against the others, and a test of "
+            "the new global model on trusted held-out data before it is sent to the ward."))
+
+register_thought(
+    "07.T3",
+    prompt=("A hospital with a small budget can build only some of these stages this year. Which would you build "
+            "first, and why?"),
+    answer=("A defensible order starts with what protects every packet in software today: the gateway checks "
+            "(stage 5: integrity, anti-replay, quarantine) and the post-quantum handshake (stage 2), because "
+            "recordings made now can be decrypted later (harvest now, decrypt later) and migrations take years. "
+            "Clinical routing with NEWS2 (stage 6) comes with them, since an attack that only causes alert fatigue "
+            "still harms patients. The federated detector needs data and operations staff, and the E91 key link "
+            "needs fibre and quantum hardware; both add assurance on top, but neither replaces the other stages."))
