@@ -37,7 +37,7 @@ def test_anomaly_app_trains_tinyml_and_shows_metrics(open_app, shot):
     shot("04_anomaly_explain", app)
     # the quiz: a wrong then a right answer
     app.locator(".pqfl-anomaly-tabs .lm-TabBar-tab", has_text="Quiz").click()
-    quiz = app.locator(".pqfl-quiz-04-2")
+    quiz = app.locator(".pqfl-quiz-04-3")
     quiz.locator(".pqfl-quiz-input input").fill("2896")
     quiz.locator(".pqfl-quiz-check").click()
     quiz.locator(".pqfl-check-wrong").wait_for()

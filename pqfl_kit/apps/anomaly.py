@@ -18,7 +18,7 @@ from .. import traffic as T
 from ..exercises import all_exercises, quiz_widget
 from ..models.explain import explain_window, plot_explanation
 from ..models.plots import plot_curves
-from .common import classed, figure_output, guarded, show_figure, show_status, status_line, tabs, titled
+from .common import classed, figure_output, run_button, show_figure, show_status, status_line, tabs, titled
 
 __all__ = ["build_anomaly_app", "metrics_html"]
 
@@ -114,20 +114,15 @@ def build_anomaly_app() -> widgets.Widget:
     explain_note = classed(widgets.HTML(), "pqfl-anomaly-explain-text")
     explain_fig = figure_output("pqfl-anomaly-explain")
 
-    @guarded(status)
-    def on_train(_=None):
-        controls.train.disabled = True
-        try:
-            det, met, train, test = _train(controls, status)
-            metrics.value = metrics_html(det, met, det.size_bytes)
-            show_figure(curves, plot_curves({(det.arch, det.optimizer): det}))
-            _explain_top_window(det, met, train, test, explain_note, explain_fig)
-            show_status(status, f"Trained: test accuracy {met.accuracy:.3f}, F1 {met.f1:.3f}, "
-                                f"ROC-AUC {met.roc_auc:.3f}.", "ok")
-        finally:
-            controls.train.disabled = False
+    @run_button(controls.train, status, bar=controls.progress)  # disabled while it trains, even after an error
+    def on_train(step):
+        det, met, train, test = _train(controls, status)
+        metrics.value = metrics_html(det, met, det.size_bytes)
+        show_figure(curves, plot_curves({(det.arch, det.optimizer): det}))
+        _explain_top_window(det, met, train, test, explain_note, explain_fig)
+        show_status(status, f"Trained: test accuracy {met.accuracy:.3f}, F1 {met.f1:.3f}, "
+                            f"ROC-AUC {met.roc_auc:.3f}.", "ok")
 
-    controls.train.on_click(on_train)
     panels = {
         "Train": titled("Train a detector", controls.box(status), metrics, curves,
                         css_class="pqfl-anomaly-train-panel"),

@@ -15,7 +15,7 @@ from ..exercises import quiz_widget
 from ..fl import cluster, experiment
 from ..fl.config import FLConfig
 from ..fl.plots import figure_png, plot_report
-from .common import classed, guarded, show_status, status_line, titled
+from .common import classed, run_button, show_status, status_line, titled
 
 __all__ = ["summary_html", "paper_html", "build_fl_app", "LABEL_SKEW"]
 
@@ -124,8 +124,8 @@ def build_fl_app() -> widgets.Widget:
         show_status(status, f"round {r} of {rounds} done" + (", now the centralized baseline..." if r == rounds
                                                              else "..."), "info")
 
-    @guarded(status)
-    def federate():
+    @run_button(run, status, bar=progress)  # one federation at a time: disabled until success or an error
+    def federate(step):
         controls.check()
         progress.value = 0
         show_status(status, f"training round 1 of {controls.rounds.value}...", "info")
@@ -136,14 +136,6 @@ def build_fl_app() -> widgets.Widget:
         show_status(status, f"done: {controls.rounds.value} rounds with {controls.clients.value} clients "
                             f"({report.config['aggregator']}, PQC {'on' if controls.pqc.value else 'off'}).", "ok")
 
-    def on_run(_=None):
-        run.disabled = True  # one federation at a time; re-enabled after success or an error
-        try:
-            federate()
-        finally:
-            run.disabled = False
-
-    run.on_click(on_run)
     show_status(status, "Choose the settings, then press Run federation (a few seconds per round).", "info")
     app = widgets.VBox([
         titled("Federated learning on a simulated Raspberry Pi cluster",

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..pqc import ascon
 from ..pqc.channel import HEADER_SIZE, OVERHEAD
-from . import Exercise, as_bytes, as_whole, register, whole_number
+from . import Exercise, as_bytes, as_whole, register, register_thought, whole_number
 
 # 02.1 ---------------------------------------------------------------------------------
 _OVERHEAD_MIX_UPS = {ascon.TAG_SIZE: f"{ascon.TAG_SIZE} bytes is only the Ascon tag: the header travels too",
@@ -30,7 +30,7 @@ register(Exercise(
     id="02.1", title="What does sealing cost per packet?", kind="value", parse=whole_number,
     question="A 100-byte reading is sealed by the channel. How many bytes longer is the packet than the reading?",
     grade=_grade_overhead, solution=33,
-    hint="header = version (1) + channel id (8) + sequence number (8); Ascon-AEAD128 adds a 16-byte tag."))
+    hint="add up the fields of the packet figure that are not the reading: the header's three fields and the tag."))
 
 
 # 02.2 ---------------------------------------------------------------------------------
@@ -107,3 +107,28 @@ register(Exercise(
               "states differ."),
     grade=_grade_flipped, solution=solution_flipped_bits,
     hint="xor the words pairwise and count the ones: bin(int(x)).count('1')."))
+
+
+# Think about it -----------------------------------------------------------------------
+register_thought(
+    "02.T1",
+    prompt=("The packet header travels in the clear, authenticated as associated data but not encrypted. Why not "
+            "encrypt it too, and what could an attacker do if the sequence number were not authenticated?"),
+    answer=("The gateway needs the header before it can decrypt anything: the channel id tells it which device's "
+            "key to use, and the sequence number gives the nonce and lets it refuse a replay before any "
+            "decryption. Nothing in it is secret (an eavesdropper sees that packets flow anyway), but all of it "
+            "must be genuine, which is exactly what associated data gives. If the sequence number were not "
+            "authenticated, an attacker could renumber a recorded packet so the replay window accepts it again; "
+            "here it is both authenticated and part of the nonce, so a changed number makes the tag check fail."))
+
+register_thought(
+    "02.T2",
+    prompt=("The channel's nonce is a counter. A sensor that reboots and starts counting from 0 again would reuse "
+            "nonces. Why does that not happen with the kit's channel, and what would you do on a device that must "
+            "keep one key across reboots?"),
+    answer=("A (key, nonce) pair must never repeat, and the kit never reuses a key: every handshake derives fresh "
+            "Ascon keys from a fresh ML-KEM secret, so after a reboot the device runs a new handshake and its "
+            "counter restarts under a new key. A device that must keep a key across reboots has to store its "
+            "counter in non-volatile memory before using it (jumping ahead by a safety margin after a crash), or "
+            "use random 128-bit nonces, whose chance of a repeat is negligible for any realistic number of "
+            "packets. Reusing a nonce exposes the XOR of the readings, as exercise 02.2 showed."))

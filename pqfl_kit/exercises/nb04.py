@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, as_array, as_real, as_whole, close, register, whole_number
+from . import Exercise, as_array, as_real, as_whole, close, register, register_thought, whole_number
 
 
 # 04.1 ---------------------------------------------------------------------------------
@@ -51,32 +51,6 @@ register(Exercise(
 
 
 # 04.2 ---------------------------------------------------------------------------------
-_WEIGHT_MIX_UPS = {20 * 9 * 16 + 16: "that counts a bias, but this layer has use_bias=False "
-                                     "(BatchNorm supplies the shift)",
-                   20 * 9 * 16 * 4: "that is the float32 size in bytes (4 per weight): count the weights",
-                   20 * 9: "180 is the number of inputs: each connects to all 16 units",
-                   9 * 16: "you left out the 20 time steps: the window is flattened first",
-                   20 * 16: "you left out the 9 features: the window is flattened first"}
-
-
-def _grade_dense_weights(answer) -> tuple[bool, str]:
-    weights = as_whole(answer, text=True)
-    if weights == 20 * 9 * 16:
-        return True, "20 x 9 = 180 inputs x 16 units = 2,880 weights: 2,880 bytes in int8, 11,520 in float32."
-    if weights in _WEIGHT_MIX_UPS:
-        return False, f"{_WEIGHT_MIX_UPS[weights]}."
-    return False, f"{weights} is not the number of weights of that layer."
-
-
-register(Exercise(
-    id="04.2", title="Where a TinyML model's bytes go", kind="value", parse=whole_number,
-    question="The TinyML model flattens a window of 20 steps x 9 features into a Dense layer of 16 units "
-             "without bias. How many weights does that layer hold?",
-    grade=_grade_dense_weights, solution=2880,
-    hint="every input connects to every unit: inputs x units."))
-
-
-# 04.3 ---------------------------------------------------------------------------------
 def solution_f1(tn: int, fp: int, fn: int, tp: int) -> float:
     """F1 score from a confusion matrix: harmonic mean of precision and recall (0 if undefined)."""
     precision = tp / (tp + fp) if tp + fp else 0.0
@@ -115,7 +89,59 @@ def _grade_f1(fn) -> tuple[bool, str]:
 
 
 register(Exercise(
-    id="04.3", title="F1 from a confusion matrix", kind="function",
+    id="04.2", title="F1 from a confusion matrix", kind="function",
     question="Write f1(tn, fp, fn, tp): the F1 score of the anomaly class; return 0.0 when it is undefined.",
     grade=_grade_f1, solution=solution_f1,
     hint="precision = tp / (tp + fp), recall = tp / (tp + fn), F1 = 2PR / (P + R); guard divisions by zero."))
+
+
+# 04.3 ---------------------------------------------------------------------------------
+_WEIGHT_MIX_UPS = {20 * 9 * 16 + 16: "that counts a bias, but this layer has use_bias=False "
+                                     "(BatchNorm supplies the shift)",
+                   20 * 9 * 16 * 4: "that is the float32 size in bytes (4 per weight): count the weights",
+                   20 * 9: "180 is the number of inputs: each connects to all 16 units",
+                   9 * 16: "you left out the 20 time steps: the window is flattened first",
+                   20 * 16: "you left out the 9 features: the window is flattened first"}
+
+
+def _grade_dense_weights(answer) -> tuple[bool, str]:
+    weights = as_whole(answer, text=True)
+    if weights == 20 * 9 * 16:
+        return True, "20 x 9 = 180 inputs x 16 units = 2,880 weights: 2,880 bytes in int8, 11,520 in float32."
+    if weights in _WEIGHT_MIX_UPS:
+        return False, f"{_WEIGHT_MIX_UPS[weights]}."
+    return False, f"{weights} is not the number of weights of that layer."
+
+
+register(Exercise(
+    id="04.3", title="Where a TinyML model's bytes go", kind="value", parse=whole_number,
+    question="The TinyML model flattens a window of 20 steps x 9 features into a Dense layer of 16 units "
+             "without bias. How many weights does that layer hold?",
+    grade=_grade_dense_weights, solution=2880,
+    hint="every input connects to every unit: inputs x units."))
+
+
+# Think about it -----------------------------------------------------------------------
+register_thought(
+    "04.T1",
+    prompt=("At 3 % prevalence the nurse gets about 13 false alarms for every real anomaly. What could the ward change "
+            "(in the detector, the threshold or the way alarms are handled) to make the alarms useful, and what would "
+            "each change cost?"),
+    answer=("A higher threshold cuts false alarms but misses more real anomalies; where it sits is a clinical "
+            "choice, made on validation data, never on the test set. A short baseline period per patient "
+            "(per-device calibration) attacks the cause here, the models' poor transfer to unseen patients, at the "
+            "price of a learning phase for every new sensor. Requiring the flag on several consecutive windows "
+            "removes one-off blips but delays the alarm. Routing alarms by cause helps too: a network-looking "
+            "anomaly can go to a device check rather than paging a nurse, and combining the score with a clinical "
+            "early-warning score (notebook 06) keeps the pages for patients who look ill."))
+
+register_thought(
+    "04.T2",
+    prompt=("For a replay window, which features would you expect at the top of the explanation, and why are the "
+            "vitals alone not enough to catch it?"),
+    answer=("A replay re-sends old but genuine readings, so every vital sign stays in a normal range and looks "
+            "like the patient's own: the vitals alone cannot tell it from a calm patient. What gives it away is the "
+            "way the packets travel: in the kit's generator replayed packets arrive with a suspiciously regular, "
+            "clock-like delay, so delay_ms (its missing jitter) should rank near the top, possibly with other "
+            "network features. That is also why an attacker would replay calm vitals to hide a deterioration, and "
+            "why the channel of notebook 02 refuses replays by sequence number before any model sees them."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..fl import cluster
-from . import Exercise, as_layers, as_real, register
+from . import Exercise, as_layers, as_real, register, register_thought
 
 
 def _float(text: str) -> float:
@@ -128,3 +128,30 @@ register(Exercise(
     question="Write median(updates): the coordinate-wise median of the clients' layers.",
     grade=_grade_median, solution=solution_median,
     hint="np.stack the clients' copies of a layer, then np.median(..., axis=0)."))
+
+
+# Think about it -----------------------------------------------------------------------
+register_thought(
+    "05.T1",
+    prompt=("FedAvg sends weights, never the raw windows. Can the weights still give away something about a "
+            "patient? How, and what would protect against it?"),
+    answer=("Yes. An update is a function of the client's data, and with one device's few windows it can carry a "
+            "lot of them: gradient-inversion attacks have rebuilt training examples from single updates, and "
+            "membership inference can tell whether a given record was used. The kit's channel hides updates from "
+            "eavesdroppers, but the gateway still sees each client's update in the clear. Secure aggregation "
+            "(the gateway learns only the sum of many updates) and differential privacy (clip each update and add "
+            "calibrated noise, at some cost in accuracy) are the usual answers; more local data per update also "
+            "makes any single window harder to recover."))
+
+register_thought(
+    "05.T2",
+    prompt=("Here FL reached the target later than the centralized model and, on these small data, moved more "
+            "bytes. Give two reasons a hospital might still choose FL, and one situation in which you would advise "
+            "against it."),
+    answer=("Law and trust: raw vital signs are health data, and keeping them on the ward avoids sending them to "
+            "a central server at all, which data-protection rules and hospital policies may demand. Scale: the raw "
+            "upload grows with every day of traffic while an update stays the size of the model, so with more data "
+            "per device FL wins on bytes, and it keeps working when the link to a central site is slow or down. "
+            "Against it: when the devices hold little data, the data may legally be pooled anyway, and the "
+            "centralized model is clearly more accurate (0.90 against 0.75 after 8 rounds here); or when the "
+            "devices are too weak or too short of battery to train at all."))
