@@ -116,3 +116,12 @@ def test_think_about_it_prompts_have_answers(path):
     prompts = re.findall(r"Think about it", text)
     revealed = set(re.findall(r'reveal\("(\d\d[a-z]?\.T\d+)"\)', text))
     assert len(revealed) >= 2 and len(prompts) >= len(revealed), (path.name, len(prompts), revealed)
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_a_notebook_that_mentions_reveal_imports_it(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells)
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    if "reveal(" in text:
+        assert re.search(r"^from pqfl_kit\.exercises import .*\breveal\b", code, re.M), path.name

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -51,6 +52,10 @@ def execute(path: Path) -> list[str]:
         return [f"execution stopped: {lines[-1] if lines else error}"]
     for cell in nb.cells:
         cell.get("metadata", {}).pop("execution", None)
+    # JupyterLab rewrites a kernelspec that differs from the installed one, and the notebook opens "modified"
+    spec = KernelSpecManager().get_kernel_spec(client.kernel_name)
+    nb.metadata["kernelspec"] = {"name": client.kernel_name, "display_name": spec.display_name,
+                                 "language": spec.language}
     nbformat.write(nb, path)
     print(f"{path.name}: executed in {time.perf_counter() - start:.1f} s")
     return problems(nb)

@@ -249,8 +249,8 @@ def clinical(state: ChainState) -> StageOutcome:
         return StageOutcome("alert", (f"{', '.join(patients)}: NEWS2 {first.decision.news2.score:g} (high risk): "
                                       f"{how}; {ehr_rows['observations']} observations are in the EHR."), figures)
     return StageOutcome("ok", (f"{ehr_rows['observations']} observations went to the EHR; no patient reached NEWS2 "
-                               "high risk, and anomaly-only alerts went to clinical engineering, not to the "
-                               "rapid-response team."), figures)
+                               "high risk, and anomaly-only alerts went to clinical engineering and a bedside check by "
+                               "the ward nurse, not to the rapid-response team."), figures)
 
 
 # ------------------------------------------------------------------------------- 7. harvest
