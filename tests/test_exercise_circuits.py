@@ -53,3 +53,35 @@ def test_same_operation_ignores_global_phase_only():
     assert c.same_operation(a, b)
     b.x(0)
     assert not c.same_operation(a, b)
+
+
+def test_leading_resets_and_barriers_are_harmless_but_a_later_reset_is_refused():
+    circuit = qiskit.QuantumCircuit(2)
+    circuit.reset([0, 1])
+    circuit.h(0)
+    circuit.barrier()
+    circuit.cx(0, 1)
+    assert c.same_state(c.statevector(c.as_circuit(circuit, "got", 2)), c.statevector(bell()))
+    circuit.reset(0)
+    with pytest.raises(Rejected, match="reset after gates"):
+        c.as_circuit(circuit, "got", 2)
+
+
+def test_a_circuit_subclass_cannot_change_how_it_is_graded():
+    class Rigged(qiskit.QuantumCircuit):
+        def remove_final_measurements(self, inplace=True):
+            return bell()
+
+    rigged = Rigged(2)
+    plain = c.as_circuit(rigged, "got", 2)
+    assert type(plain) is qiskit.QuantumCircuit
+    assert c.same_state(c.statevector(plain), np.array([1, 0, 0, 0]))
+
+
+def test_circuits_qiskit_cannot_simulate_are_rejected_not_blamed_on_the_learner():
+    from qiskit.circuit import Parameter
+
+    circuit = qiskit.QuantumCircuit(1)
+    circuit.ry(Parameter("a"), 0)
+    with pytest.raises(Rejected, match="could not simulate"):
+        c.statevector(c.as_circuit(circuit, "got", 1))

@@ -119,3 +119,38 @@ def test_coercers_return_plain_values():
     assert type(ex.as_choice(EqualStr("A"), "x is", ("A", "B"))) is str
     assert type(ex.as_bytes(EqualBytes(b"ab"), "x is")) is bytes
     assert ex.as_array([[1, 2]], "x is", (1, 2)).dtype == float
+
+
+def test_subclasses_of_int_and_float_are_graded_by_the_number_they_hold():
+    class Float(float):
+        def __float__(self):
+            return 0.64
+
+    class Int(int):
+        def __int__(self):
+            return 3
+
+    assert not ex.check("00a.1", Float(0.9)).passed
+    assert not ex.check("01.1", Int(5)).passed
+    assert ex.check("01.1", Int(3)).passed
+
+
+def test_check_never_raises_even_for_exceptions_that_cannot_describe_themselves():
+    class Mute(Exception):
+        def __str__(self):
+            raise RuntimeError("boom")
+
+    def broken():
+        raise Mute()
+
+    def quits():
+        raise SystemExit(1)
+
+    for answer in (broken, quits):
+        result = ex.check("00a.2", answer)
+        assert result.status == ex.WRONG and "raised" in result.message
+
+
+def test_feedback_and_hint_read_as_two_sentences():
+    message = ex.check("01.1", 4).message
+    assert ". Hint:" in message or "Hint" not in message

@@ -180,6 +180,7 @@ def as_real(value: Any, what: str = "your answer is", *, text: bool = False) -> 
         value = _parse_number(value, what)
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
+    value = _plain(value)
     try:
         return real("the answer", value)
     except TypeError:
@@ -188,8 +189,20 @@ def as_real(value: Any, what: str = "your answer is", *, text: bool = False) -> 
         raise Rejected(f"{what} {describe(value)}: that is not a finite number (NaN or infinity)") from None
 
 
+def _plain(value: Any) -> Any:
+    """The number a subclass of int or float holds, whatever its ``__int__``/``__float__`` say."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and type(value) is not int:
+        return int.__int__(value)
+    if isinstance(value, float) and type(value) is not float:
+        return float.__float__(value)
+    return value
+
+
 def as_whole(value: Any, what: str = "your answer is", *, text: bool = False) -> int:
     """``value`` as an ``int``: whole numbers (``3``, ``3.0``, numpy integers; ``"3"`` with ``text=True``)."""
+    value = _plain(value)
     if is_whole(value):
         return int(value)
     number = as_real(value, what, text=text)
@@ -448,13 +461,31 @@ def _verdict(exercise_id: Any, answer: Any) -> CheckResult:
     except Rejected as rejection:
         reason = str(rejection)
         return CheckResult(exercise.id, WRONG, f"{reason}{'' if reason.endswith(('.', '?', '!')) else '.'}{hint}")
-    except Exception as error:  # noqa: BLE001 - the learner's code failed: say how, no traceback
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - the learner's code failed: say how, no traceback
+        text = _sentence(_error_text(error))
         if exercise.kind == "value":
-            return CheckResult(exercise.id, WRONG, f"{error}.{hint}")
-        return CheckResult(exercise.id, WRONG, f"your code raised {type(error).__name__}: {error}.{hint}")
+            return CheckResult(exercise.id, WRONG, f"{text}{hint}")
+        return CheckResult(exercise.id, WRONG, f"your code raised {type(error).__name__}: {text}{hint}")
     if ok:
         return CheckResult(exercise.id, RIGHT, feedback or "well done!")
-    return CheckResult(exercise.id, WRONG, f"{feedback}{hint}")
+    return CheckResult(exercise.id, WRONG, f"{_sentence(feedback)}{hint}")
+
+
+def _error_text(error: BaseException) -> str:
+    """``str(error)`` cut to 300 characters, or a plain description if the learner's exception cannot say it."""
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001 - a learner's exception class may break __str__
+        return f"a {type(error).__name__} that cannot describe itself"
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending in a full stop (or ?, !), so a following hint reads as its own sentence."""
+    text = text.rstrip()
+    if not text:
+        return text
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def solution_text(exercise_id: str) -> str:

@@ -171,8 +171,11 @@ def _grade_diffuser(fn) -> tuple[bool, str]:
     for words, slip in _diffuser_slips():
         if same_operation(circuit, slip):
             return False, f"{words}. With the oracle marking |11>, one iteration gave {ket_text(state)}"
-    return False, (f"with the oracle marking |11>, one iteration with your circuit gives {ket_text(state)} "
-                   f"(P(|11>) = {found[3]:.2f}); the diffuser gives 1.00|11>")
+    missed = min(range(4), key=lambda m: found[m])  # a marked item your circuit does not find
+    label = f"|{missed:02b}>"
+    mine = ket_text(statevector(_one_iteration(circuit, missed)))
+    return False, (f"with the oracle marking {label}, one iteration with your circuit gives {mine} "
+                   f"(P({label}) = {found[missed]:.2f}); the diffuser gives 1.00{label}")
 
 
 register(Exercise(
