@@ -34,6 +34,7 @@ def test_kat_files_are_complete_enough():
     assert max(len(r["Msg"]) for r in HASH) == 1024  # long messages are covered too
 
 
+@pytest.mark.slow
 def test_aead_kat_encrypt_and_decrypt():
     for r in AEAD:
         ct = ascon.encrypt(r["Key"], r["Nonce"], r["AD"], r["PT"])
