@@ -9,8 +9,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from figures import closed, no_figure_left_open  # noqa: F401 (autouse fixture)
 from matplotlib.container import BarContainer, ErrorbarContainer
-from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
 from pqfl_kit import threats as T
@@ -19,20 +19,6 @@ from pqfl_kit.hospital import plots as hospital_plots
 from pqfl_kit.pqc import plots as pqc_plots
 from pqfl_kit.qkd import plots as qkd_plots
 from pqfl_kit.threats import plots as threat_plots
-
-
-@pytest.fixture(autouse=True)
-def no_figure_left_open():
-    plt.close("all")
-    yield
-    assert plt.get_fignums() == [], "a plot function left a figure open"
-
-
-def _closed(fig) -> None:
-    """The figure is a Figure, renders, and closes."""
-    assert isinstance(fig, Figure)
-    fig.canvas.draw()
-    plt.close(fig)
 
 
 def _bars(ax) -> list:
@@ -47,7 +33,7 @@ def test_shor_histogram_has_one_bar_per_outcome_and_one_line_per_peak():
     assert len(ax.patches) == len(result.counts)
     assert len(ax.lines) == result.true_order  # dashed s / r for s = 0..r-1
     assert "N = 15" in ax.get_title()
-    _closed(fig)
+    closed(fig)
 
 
 def test_grover_plot_has_theory_line_simulated_points_and_optimum():
@@ -58,7 +44,7 @@ def test_grover_plot_has_theory_line_simulated_points_and_optimum():
     assert len(theory.get_xdata()) == 200
     assert list(simulated.get_ydata()) == result.simulated
     assert list(optimum.get_xdata()) == [T.grover_optimal_iterations(2)] * 2
-    _closed(fig)
+    closed(fig)
 
 
 @pytest.mark.parametrize("x, y, z, bars", [(25, 5, 15, 4), (1, 1, 10, 3)])
@@ -67,7 +53,7 @@ def test_mosca_plot_shows_exposed_years_only_when_at_risk(x, y, z, bars):
     (ax,) = fig.axes
     assert len(_bars(ax)) == bars
     assert [t.get_text() for t in ax.get_yticklabels()] == ["quantum", "your data"]
-    _closed(fig)
+    closed(fig)
 
 
 # ----------------------------------------------------------------------------------------- pqc
@@ -79,7 +65,7 @@ def test_handshake_plot_draws_four_messages_and_a_lifeline_per_party(mitm, lifel
     labels = [t.get_text() for t in ax.texts]
     assert any("ML-KEM-768 key (1184 B) + X25519 key (32 B)" in t for t in labels)
     assert sum(1 for c in ax.get_children() if type(c).__name__ == "Annotation") == 4
-    _closed(fig)
+    closed(fig)
 
 
 def test_state_rounds_plot_has_one_5x64_image_per_round():
@@ -91,7 +77,7 @@ def test_state_rounds_plot_has_one_5x64_image_per_round():
     for ax in fig.axes:
         (image,) = [c for c in ax.get_children() if isinstance(c, AxesImage)]
         assert image.get_array().shape == (5, 64)
-    _closed(fig)
+    closed(fig)
 
 
 def test_avalanche_plot_has_the_curve_and_the_ideal_line():
@@ -99,7 +85,7 @@ def test_avalanche_plot_has_the_curve_and_the_ideal_line():
     (ax,) = fig.axes
     curve, ideal = ax.lines
     assert list(curve.get_xdata()) == [1, 2, 3] and list(ideal.get_ydata()) == [0.5, 0.5]
-    _closed(fig)
+    closed(fig)
 
 
 def test_throughput_plot_has_two_bars_per_message_size():
@@ -111,7 +97,7 @@ def test_throughput_plot_has_two_bars_per_message_size():
     ascon_bars, aes_bars = _bars(ax)
     assert len(ascon_bars) == len(aes_bars) == 2
     assert ax.get_yscale() == "log"
-    _closed(fig)
+    closed(fig)
 
 
 # ----------------------------------------------------------------------------------------- qkd
@@ -120,7 +106,7 @@ def test_angles_plot_has_alice_and_bob():
     assert [ax.get_title().split(":")[0] for ax in fig.axes] == ["Alice", "Bob"]
     for ax in fig.axes:
         assert sum(1 for c in ax.get_children() if type(c).__name__ == "Annotation") == 3  # three angles
-    _closed(fig)
+    closed(fig)
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +122,7 @@ def test_s_gauge_marks_s_with_an_error_bar_between_the_bounds(e91_small):
     (bar,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
     assert bar.lines[0].get_xdata()[0] == pytest.approx(e91_small.chsh)
     assert [line.get_xdata()[0] for line in ax.lines[:2]] == pytest.approx([2, qkd_plots.TSIRELSON])
-    _closed(fig)
+    closed(fig)
 
 
 def test_s_vs_fraction_has_one_simulated_point_per_fraction():
@@ -145,7 +131,7 @@ def test_s_vs_fraction_has_one_simulated_point_per_fraction():
     assert len([c for c in ax.containers if isinstance(c, ErrorbarContainer)]) == 2
     assert ax.lines[0].get_label().startswith("theory")
     assert any(p.get_label().startswith("no key possible") for p in ax.patches)  # the abort band
-    _closed(fig)
+    closed(fig)
 
 
 def test_detection_plot_has_three_curves_over_the_sizes():
@@ -153,7 +139,7 @@ def test_detection_plot_has_three_curves_over_the_sizes():
     (ax,) = fig.axes
     assert len(ax.lines) == 3 and ax.get_xscale() == "log"
     assert all(list(line.get_xdata()) == [100, 1000, 10_000] for line in ax.lines)
-    _closed(fig)
+    closed(fig)
 
 
 # ------------------------------------------------------------------------------------------ fl
@@ -174,7 +160,7 @@ def test_fl_report_plot_has_four_panels(fl_report):
     assert per_client[fl_report.poisoned_clients[0]].get_facecolor()[:3] == pytest.approx((0.702, 0.149, 0.118),
                                                                                              abs=0.01)  # red
     assert len(_bars(wire)) == 2
-    _closed(fig)
+    closed(fig)
 
 
 def test_figure_png_returns_png_bytes_and_closes_the_figure():
@@ -199,7 +185,7 @@ def test_fatigue_plot_has_the_curves_and_the_chosen_thresholds():
     assert {"precision", "recall", "your tau_med", "your tau_high", "recommended tau_med"} <= set(labels)
     assert len(right.collections) == 1  # the fused rule's star
     assert left.get_ylabel() == "alerts per patient-hour"
-    _closed(fig)
+    closed(fig)
 
 
 # -------------------------------------------------------------------------------------- models
@@ -224,12 +210,12 @@ def test_model_plots_curves_confusions_and_roc(detector_and_metrics):
     assert len(accuracy.lines) == 1
     assert len(loss.lines) == 1 + bool(det.best_epoch)  # the curve, and a dot at the epoch early stopping kept
     assert len(loss.lines[0].get_xdata()) == det.epochs_run
-    _closed(fig)
+    closed(fig)
     fig = model_plots.plot_confusions({"tinyml": met, "again": met})
     assert len(fig.axes) == 2
     assert len(fig.axes[0].texts) == 4  # one count per cell
-    _closed(fig)
+    closed(fig)
     fig = model_plots.plot_roc({"tinyml": met})
     (ax,) = fig.axes
     assert len(ax.lines) == 2 and "AUC" in ax.lines[0].get_label()
-    _closed(fig)
+    closed(fig)

@@ -11,24 +11,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from figures import closed, no_figure_left_open  # noqa: F401 (autouse fixture)
 from matplotlib.container import BarContainer
-from matplotlib.figure import Figure
 
 from pqfl_kit import threats as T
 from pqfl_kit.threats import plots
-
-
-@pytest.fixture(autouse=True)
-def no_figure_left_open():
-    plt.close("all")
-    yield
-    assert plt.get_fignums() == [], "a plot function left a figure open"
-
-
-def _closed(fig) -> None:
-    assert isinstance(fig, Figure)
-    fig.canvas.draw()
-    plt.close(fig)
 
 
 def test_period_figure_has_one_panel_per_case_with_the_powers_and_the_period_marked():
@@ -42,7 +29,7 @@ def test_period_figure_has_one_panel_per_case_with_the_powers_and_the_period_mar
         assert f"N = {N}, a = {a}" in ax.get_title()
         arrow = next(c for c in ax.get_children() if type(c).__name__ == "Annotation")
         assert arrow.xy == (r, pytest.approx(N * 1.08)) and arrow.xyann == (0, pytest.approx(N * 1.08))
-    _closed(fig)
+    closed(fig)
 
 
 @pytest.mark.parametrize("cases, error", [([], ValueError), ([(15, 5)], ValueError), ([(15, 7)] * 5, ValueError),
@@ -66,7 +53,7 @@ def test_rotation_turns_by_two_theta_and_marks_the_best_iteration():
     assert f"k = {best}\nP = {T.grover_theory(4, best):.2f}" in labels and "2θ" in labels
     assert arrows[-1].xy[0] < 0  # past 90 degrees: the marked amplitude falls again
     assert "2θ = 29.0°" in ax.get_title()
-    _closed(fig)
+    closed(fig)
 
 
 def test_rotation_refuses_too_many_arrows():
@@ -88,7 +75,7 @@ def test_amplitude_bars_follow_oracle_and_inversion_about_the_mean():
         assert any(t.get_text().startswith(label) for t in ax.texts)
     final = stages[-1][1]
     assert final[5] ** 2 == pytest.approx(T.grover_theory(3, 2), abs=1e-12)
-    _closed(fig)
+    closed(fig)
 
 
 def test_amplitude_bars_refuse_bad_input():
