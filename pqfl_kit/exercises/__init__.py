@@ -399,14 +399,14 @@ def _still_a_stub(function: Any) -> bool:
     return False
 
 
+#: what ``check`` says while a function exercise still holds its stub
+_STUB_LEFT = "replace the `raise NotImplementedError` with your code."
+
+
 def _assessed_verdict(exercise: Exercise, answer: Any, hint: str) -> CheckResult:
     """``check`` in an assessed release: "not done" for a stub, "recorded" for anything else; no grading."""
-    if exercise.kind == "function" and not callable(answer):
-        usage = f"check(\"{exercise.id}\", my_function)"
-        return CheckResult(exercise.id, WRONG, f"pass your function itself, e.g. {usage}, not {describe(answer)}: "
-                                               f"no brackets after its name.{hint}")
     if exercise.kind == "function" and _still_a_stub(answer):
-        return CheckResult(exercise.id, NOT_DONE, f"replace the `raise NotImplementedError` with your code.{hint}")
+        return CheckResult(exercise.id, NOT_DONE, f"{_STUB_LEFT}{hint}")
     return CheckResult(exercise.id, RECORDED, "your answer is in the notebook. This is an assessed release: "
                                               "your teacher grades it, so there is no feedback here. "
                                               "Save the notebook before you hand it in.")
@@ -448,19 +448,18 @@ def _verdict(exercise_id: Any, answer: Any) -> CheckResult:
     hint = f" Hint: {exercise.hint}" if exercise.hint else ""
     if _is_unanswered(answer):
         return CheckResult(exercise.id, NOT_DONE, f"fill in the answer.{hint}")
-    if ASSESSED:
-        return _assessed_verdict(exercise, answer, hint)
     if exercise.kind == "function" and not callable(answer):
         usage = f"check(\"{exercise.id}\", my_function)"
         return CheckResult(exercise.id, WRONG, f"pass your function itself, e.g. {usage}, not {describe(answer)}: "
                                                f"no brackets after its name.{hint}")
+    if ASSESSED:
+        return _assessed_verdict(exercise, answer, hint)
     try:
         ok, feedback = exercise.grade(answer)
     except NotImplementedError:
-        return CheckResult(exercise.id, NOT_DONE, f"replace the `raise NotImplementedError` with your code.{hint}")
+        return CheckResult(exercise.id, NOT_DONE, f"{_STUB_LEFT}{hint}")
     except Rejected as rejection:
-        reason = str(rejection)
-        return CheckResult(exercise.id, WRONG, f"{reason}{'' if reason.endswith(('.', '?', '!')) else '.'}{hint}")
+        return CheckResult(exercise.id, WRONG, f"{_sentence(str(rejection))}{hint}")
     except (Exception, SystemExit) as error:  # noqa: BLE001 - the learner's code failed: say how, no traceback
         text = _sentence(_error_text(error))
         if exercise.kind == "value":
