@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from ..threats import grover_optimal_iterations, grover_oracle, multiplicative_order
+from ..threats import grover_optimal_iterations, grover_oracle, modular_powers, multiplicative_order
 from . import Exercise, Rejected, as_bool, as_whole, describe, register, register_thought, whole_number
 from .circuits import as_circuit, ket_text, probabilities, same_operation, statevector
 
@@ -20,7 +20,7 @@ def _grade_order(answer) -> tuple[bool, str]:
     N, a = _ORDER_N, _ORDER_A
     r = multiplicative_order(N, a)
     got = as_whole(answer, text=True)
-    powers = ", ".join(str(pow(a, x, N)) for x in range(1, r + 1))
+    powers = ", ".join(str(p) for p in modular_powers(N, a, r + 1)[1:])
     if got == r:
         return True, f"r = {r}: {a}^1, {a}^2, {a}^3 mod {N} = {powers}, and the pattern repeats from there."
     if got == 1:
