@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import SEED
 from ..exercises import quiz_widget
+from ..hospital import cds
 from ..hospital.gateway import Delivered, Quarantined
 from ..hospital.plots import plot_fatigue
 from ..hospital.priority import Thresholds
@@ -94,17 +95,17 @@ def lanes_html(run: WardRun, lane: str, last: int = 6) -> str:
             f"color:{colour}'>{len(items)}</span><br>{lines}</div>")
 
 
-# RCP 2017 Chart 1 (SpO2 scale 1), as pqfl_kit.hospital.cds scores it: one row per parameter, one cell per
-# score column 3 2 1 0 1 2 3 (tests/test_hospital_ward.py checks every numeric cell against cds.subscores).
-NEWS2_SCORES = (3, 2, 1, 0, 1, 2, 3)
+# RCP 2017 Chart 1 (SpO2 scale 1): the numeric rows come from the bands pqfl_kit.hospital.cds scores with;
+# one cell per score column 3 2 1 0 1 2 3 (tests/test_hospital_ward.py checks every numeric cell against cds.subscores).
+NEWS2_SCORES = cds.CHART_SCORES
 NEWS2_CHART: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("respiration rate (per min)", "respiration_rate", ("≤ 8", "", "9-11", "12-20", "", "21-24", "≥ 25")),
-    ("SpO2 (%)", "spo2", ("≤ 91", "92-93", "94-95", "≥ 96", "", "", "")),
+    ("respiration rate (per min)", "respiration_rate", cds.chart_row("respiration_rate")),
+    ("SpO2 (%)", "spo2", cds.chart_row("spo2")),
     ("air or oxygen", "", ("", "oxygen", "", "air", "", "", "")),
-    ("systolic BP (mmHg)", "systolic_bp", ("≤ 90", "91-100", "101-110", "111-219", "", "", "≥ 220")),
-    ("pulse (per min)", "pulse", ("≤ 40", "", "41-50", "51-90", "91-110", "111-130", "≥ 131")),
+    ("systolic BP (mmHg)", "systolic_bp", cds.chart_row("systolic_bp")),
+    ("pulse (per min)", "pulse", cds.chart_row("pulse")),
     ("consciousness", "", ("", "", "", "alert", "", "", "new confusion, voice, pain, unresponsive")),
-    ("temperature (°C)", "temperature", ("≤ 35.0", "", "35.1-36.0", "36.1-38.0", "38.1-39.0", "≥ 39.1", "")),
+    ("temperature (°C)", "temperature", cds.chart_row("temperature")),
 )
 
 

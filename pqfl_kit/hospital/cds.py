@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 from ..limits import real
 
-__all__ = ["Vitals", "News2", "Decision", "news2", "decide", "PARAMETERS", "REFERENCE_WEIGHTS",
-           "RISKS", "LEVELS"]
+__all__ = ["Vitals", "News2", "Decision", "news2", "decide", "chart_row", "PARAMETERS", "REFERENCE_WEIGHTS",
+           "RISKS", "LEVELS", "CHART_SCORES"]
 
 PARAMETERS = ("respiration_rate", "spo2", "air_or_oxygen", "systolic_bp", "pulse",
               "consciousness", "temperature")
@@ -61,6 +61,33 @@ _RESPONSE = {
     "medium": "ward doctor (urgent review, acute-illness competencies)",
     "high": "critical care outreach team (emergency assessment)",
 }
+
+
+#: the score columns of the printed NEWS2 chart (RCP 2017, Chart 1): low values left of 0, high values right
+CHART_SCORES = (3, 2, 1, 0, 1, 2, 3)
+
+
+def chart_row(name: str) -> tuple[str, ...]:
+    """One numeric row of the printed NEWS2 chart, from the bands this module scores with.
+
+    ``name`` is "respiration_rate", "spo2" (scale 1), "systolic_bp", "pulse" or "temperature"; the
+    result has one text per column of ``CHART_SCORES`` ("≤ 8", "9-11", "", ...).
+    """
+    bands = _BANDS["spo2_scale1" if name == "spo2" else name]
+    decimals, step = (1, 0.1) if name == "temperature" else (0, 1)
+    cells = [""] * len(CHART_SCORES)
+    below_zero, low = True, None
+    for limit, score in bands:
+        if low is None:
+            text = f"≤ {limit:.{decimals}f}"
+        elif math.isinf(limit):
+            text = f"≥ {low:.{decimals}f}"
+        else:
+            text = f"{low:.{decimals}f}-{limit:.{decimals}f}"
+        cells[3 - score if below_zero else 3 + score] = text
+        below_zero = below_zero and score != 0
+        low = limit + step
+    return tuple(cells)
 
 
 def _band(table: tuple[tuple[float, int], ...], value: float) -> int:
