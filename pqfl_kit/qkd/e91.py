@@ -56,7 +56,15 @@ from functools import lru_cache
 import numpy as np
 
 from ..limits import real, whole
-from .postprocess import EC_EFFICIENCY, SECURITY_MODEL, binary_entropy, eve_information_bound, key_rate_bound
+from .postprocess import (
+    EC_EFFICIENCY,
+    SECURITY_MODEL,
+    binary_entropy,
+    eve_information_bound,
+    key_rate_bound,
+    key_rate_zero,
+    noise_only_key_rate,
+)
 
 __all__ = ["ALICE_ANGLES", "BOB_ANGLES", "angle_label", "CHSH_TERMS", "KEY_BASES", "KEY_REFERENCE", "SECURITY_MODEL",
            "EVE_STRATEGIES", "QBER_LIMIT",
@@ -94,22 +102,12 @@ MAX_PAIRS = 2_000_000
 CONFIDENCE_SIGMAS = 3.0
 
 
-def _qber_limit() -> float:
-    """Largest QBER with a positive key rate when noise is the only imperfection.
-
-    A depolarizing channel gives S = 2 sqrt 2 (1 - 2 Q); the rate 1 - I_E(S) - f_EC h(Q) of
-    ``postprocess.key_rate_bound`` (Acin et al., PRL 98, 230501 (2007), eq. 12, with Cascade's
-    f_EC = 1.2) then vanishes at Q ~ 6.5 % (7.1 % at the Shannon limit f_EC = 1). For comparison:
-    Shor-Preskill's 11 % (PRL 85, 441 (2000)) holds for BB84 with trusted devices, not here.
-    """
-    lo, hi = 0.0, 0.5
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if key_rate_bound(2 * math.sqrt(2) * (1 - 2 * mid), mid) > 0 else (lo, mid)
-    return lo
-
-
-QBER_LIMIT = _qber_limit()
+#: Largest QBER with a positive key rate when noise is the only imperfection. A depolarizing channel gives
+#: S = 2 sqrt 2 (1 - 2 Q); the rate 1 - I_E(S) - f_EC h(Q) of ``postprocess.key_rate_bound`` (Acin et al.,
+#: PRL 98, 230501 (2007), eq. 12, with Cascade's f_EC = 1.2) then vanishes at Q ~ 6.5 % (7.1 % at the Shannon
+#: limit f_EC = 1). For comparison: Shor-Preskill's 11 % (PRL 85, 441 (2000)) holds for BB84 with trusted
+#: devices, not here.
+QBER_LIMIT = key_rate_zero(noise_only_key_rate)
 
 
 def validate_parameters(n_pairs, eve_fraction: float = 0.0, eve_bases: str = "bob", noise: float = 0.0,

@@ -24,7 +24,7 @@ from .e91 import (
     theory_chsh,
     theory_key_rate,
 )
-from .postprocess import EC_EFFICIENCY, binary_entropy, key_rate_bound
+from .postprocess import EC_EFFICIENCY, binary_entropy, key_rate_zero, noise_only_key_rate
 
 __all__ = ["TSIRELSON", "classical_correlation", "chsh_from_correlation", "plot_correlations", "plot_angles",
            "plot_s_gauge", "plot_s_vs_fraction", "plot_detection", "depolarizing_key_rate", "bb84_key_rate",
@@ -197,7 +197,7 @@ def depolarizing_key_rate(qber, ec_efficiency: float = EC_EFFICIENCY):
     ``postprocess.key_rate_bound``). Takes a number or an array.
     """
     q = np.atleast_1d(np.asarray(qber, dtype=float))
-    out = np.array([key_rate_bound(2 * math.sqrt(2) * (1 - 2 * x), float(x), ec_efficiency=ec_efficiency) for x in q])
+    out = np.array([noise_only_key_rate(float(x), ec_efficiency=ec_efficiency) for x in q])
     return float(out[0]) if np.ndim(qber) == 0 else out
 
 
@@ -205,16 +205,6 @@ def bb84_key_rate(qber):
     """Shor-Preskill's BB84 rate 1 - 2 h(Q) (PRL 85, 441 (2000)): trusted devices, ideal error correction."""
     out = 1.0 - 2.0 * binary_entropy(np.asarray(qber, dtype=float))
     return float(out) if np.ndim(out) == 0 else out
-
-
-def key_rate_zero(rate, lo: float = 1e-6, hi: float = 0.5) -> float:
-    """The QBER in (lo, hi) where a decreasing ``rate(q)`` crosses zero (bisection to 1e-12)."""
-    if not rate(lo) > 0 >= rate(hi):
-        raise ValueError("the rate must be positive at lo and not positive at hi")
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if rate(mid) > 0 else (lo, mid)
-    return lo
 
 
 def key_rate_thresholds() -> dict[str, float]:

@@ -48,8 +48,8 @@ import numpy as np
 from .records import bits_to_key
 
 __all__ = ["CascadeResult", "Reconciled", "DistilledKey", "cascade", "reconcile", "toeplitz_hash", "binary_entropy",
-           "eve_information_bound", "key_rate_bound", "final_key_length", "distill_key", "CONFIRM_BITS",
-           "EC_EFFICIENCY", "SECURITY_MODEL", "CASCADE_MIN_BLOCKS", "RECONCILE_PASSES"]
+           "eve_information_bound", "key_rate_bound", "noise_only_key_rate", "key_rate_zero", "final_key_length",
+           "distill_key", "CONFIRM_BITS", "EC_EFFICIENCY", "SECURITY_MODEL", "CASCADE_MIN_BLOCKS", "RECONCILE_PASSES"]
 
 CONFIRM_BITS = 64
 #: block sizes stop doubling once a pass would have fewer blocks than this: a block that spans
@@ -215,6 +215,21 @@ def key_rate_bound(chsh: float, qber: float, *, ec_efficiency: float = EC_EFFICI
     if not math.isfinite(qber) or not 0.0 <= qber <= 1.0:
         return float("-inf")
     return 1.0 - eve_information_bound(chsh) - ec_efficiency * binary_entropy(min(qber, 0.5))
+
+
+def noise_only_key_rate(qber: float, *, ec_efficiency: float = EC_EFFICIENCY) -> float:
+    """``key_rate_bound`` when a depolarizing channel alone causes the QBER Q: then S = 2 sqrt 2 (1 - 2Q)."""
+    return key_rate_bound(2 * math.sqrt(2) * (1 - 2 * qber), qber, ec_efficiency=ec_efficiency)
+
+
+def key_rate_zero(rate, lo: float = 1e-6, hi: float = 0.5) -> float:
+    """The QBER in (lo, hi) where a decreasing ``rate(q)`` crosses zero (bisection to 1e-12)."""
+    if not rate(lo) > 0 >= rate(hi):
+        raise ValueError("the rate must be positive at lo and not positive at hi")
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if rate(mid) > 0 else (lo, mid)
+    return lo
 
 
 def final_key_length(n_bits: int, chsh_low: float, leaked_bits: int, *,
