@@ -20,6 +20,7 @@ from ..primer.states import (
     MAX_SHOTS,
     agreement_theory,
     correlation_theory,
+    measure_along,
     measure_pairs,
     prepare_angle,
     sample_counts,
@@ -87,8 +88,7 @@ def _one_qubit_panel(seed: int) -> widgets.Widget:
     def measure(step: Callable) -> None:
         step("measuring")
         th, t = math.radians(theta.value), math.radians(basis.value)
-        circuit = prepare_angle(th)
-        circuit.ry(-t, 0)  # measure along t: Ry(−t), then Z
+        circuit = prepare_angle(th).compose(measure_along(t))  # measure along t: Ry(−t), then Z
         counts = sample_counts(circuit, shots.value, next(seeds))
         p0 = math.cos((th - t) / 2) ** 2
         show_figure(histogram, plot_counts(counts, [p0, 1 - p0], title=f"{shots.value:,} shots"))
